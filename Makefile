@@ -1,0 +1,59 @@
+# `make book` and `make test` each set up .venv themselves (re-installing when
+# requirements.txt or pyproject.toml change), so a fresh clone needs nothing else.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+# Same last digits on every run: one BLAS thread in tests and builds.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help venv book test lint unit nbval site-strict lab clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv and install requirements.txt (only when they changed)
+
+book: $(STAMP)  ## build the website into _build/html, every notebook executed, warnings are errors
+	$(BIN)/jupyter-book build . --builder html --all -W -n --keep-going
+	@echo "The book is built: open _build/html/index.html in a browser."
+
+lint: $(STAMP)  ## ruff lint and format check of helpers, tests and notebooks
+	$(BIN)/ruff check helpers tests benchmarks book
+	$(BIN)/ruff format --check helpers tests benchmarks book
+
+unit: $(STAMP)  ## unit, property and doctest tests of helpers
+	$(BIN)/python -m pytest -q tests helpers
+
+nbval: $(STAMP)  ## nbval in strict mode: every stored output of every notebook is reproduced
+	$(BIN)/python -m pytest -q --nbval --nbval-current-env $(NOTEBOOKS)
+
+site-strict: book  ## the strict site build (alias of book)
+
+test: $(STAMP)  ## everything: lint, unit and property tests, nbval strict, strict site build
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory nbval
+	$(MAKE) --no-print-directory book
+	@echo "make test: all checks passed."
+
+lab: $(STAMP)  ## open the notebooks in Jupyter Lab
+	$(BIN)/jupyter lab book/
+
+clean:  ## remove the built site (keeps .venv)
+	rm -rf _build
