@@ -5,10 +5,12 @@ Modules follow the story of the book:
 ``data``       the data sets the chapters use
 ``kernels``    kernel profiles, distances, Gram matrices, feature maps
 ``smoothers``  k-nearest-neighbour and Nadaraya-Watson regression, bandwidth selection
+``attention``  softmax, scaled dot-product attention, the kernel view of attention
+``masks``      the set filters M(x_q, S): which keys a query may see
 ``plotting``   figures with one look
 """
 
-from helpers import data, kernels, plotting, smoothers
+from helpers import attention, data, kernels, masks, plotting, smoothers
 
-__all__ = ["data", "kernels", "plotting", "smoothers"]
+__all__ = ["attention", "data", "kernels", "masks", "plotting", "smoothers"]
 __version__ = "0.1.0"

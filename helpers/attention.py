@@ -1,0 +1,313 @@
+r"""Scaled dot-product attention, and the kernel view of it.
+
+.. math::  \operatorname{Attention}(Q, K, V) = \operatorname{softmax}\Bigl(
+           \frac{Q K^\top}{\sqrt{d_k}}\Bigr) V
+
+with a boolean mask (``True`` = this key is visible to this query, as a
+boolean ``attn_mask`` in PyTorch) that removes keys from each query's softmax.
+Row i of the (m, n) weight matrix is the Nadaraya-Watson weight vector of
+query i under the kernel :math:`k(q, k) = \exp(q^\top k / \sqrt{d_k})`
+restricted to the visible keys :math:`M(x_q, S)` (Tsai et al. 2019).
+
+Shapes: ``Q`` (..., m, d_k), ``K`` (..., n, d_k), ``V`` (..., n, d_v), ``mask``
+broadcastable to (..., m, n); leading batch and head dimensions broadcast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers._validate import check_finite
+from helpers.kernels import as_log_kernel
+
+
+def _as_float_array(arr, name: str, min_ndim: int = 0) -> np.ndarray:
+    out = np.asarray(arr)
+    if out.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {out.dtype}")
+    if out.ndim < min_ndim:
+        raise ValueError(
+            f"{name} must have at least {min_ndim} dimensions (..., rows, features), "
+            f"got shape {out.shape}"
+        )
+    return out.astype(np.float64, copy=False)
+
+
+def _as_mask(mask, shape: tuple) -> np.ndarray:
+    """A boolean mask broadcast together with scores of ``shape``.
+
+    Leading (batch) dimensions may grow, e.g. a key-padding mask (B, 1, n)
+    with scores (m, n); the trailing (m, n) must broadcast.
+    """
+    arr = np.asarray(mask)
+    if arr.dtype != np.bool_:
+        raise TypeError(
+            f"mask must be a boolean array (True = visible), got dtype {arr.dtype}; "
+            "additive float masks are not accepted, use -inf scores or a boolean mask"
+        )
+    try:
+        return np.broadcast_to(arr, np.broadcast_shapes(arr.shape, shape))
+    except ValueError:
+        raise ValueError(
+            f"mask of shape {arr.shape} cannot be broadcast to the scores' shape {shape}"
+        ) from None
+
+
+def _empty_rows_error(empty: np.ndarray, axis_len: int) -> ValueError:
+    idx = [tuple(int(i) for i in row) for row in np.argwhere(empty)[:10]]
+    shown = [i[0] if len(i) == 1 else i for i in idx]
+    more = "" if empty.sum() <= 10 else f" and {int(empty.sum()) - 10} more"
+    return ValueError(
+        f"query rows {shown}{more} see no key: every one of their {axis_len} keys is masked "
+        "(or has score -inf), so their weighted average is an empty sum 0/0. "
+        "Give every query at least one visible key"
+    )
+
+
+def softmax(scores, mask=None, axis: int = -1) -> np.ndarray:
+    r"""Numerically stable softmax, :math:`e^{s_j - \max s} / \sum_{j'} e^{s_{j'} - \max s}`.
+
+    Entries where ``mask`` is False (and scores equal to ``-inf``) get weight
+    exactly 0. Subtracting the maximum of the visible scores first keeps every
+    step finite for scores anywhere in [-1e300, 1e300]; large scores give
+    hard (argmax) weights.
+
+    Parameters
+    ----------
+    scores : array_like
+        Real scores (logits). ``-inf`` means "not visible"; NaN and ``+inf``
+        are errors.
+    mask : array_like of bool, optional
+        Broadcastable to ``scores``; ``True`` = visible.
+    axis : int, default -1
+        The axis that is normalised (the keys).
+
+    Returns
+    -------
+    ndarray, same shape as ``scores`` (after broadcasting with ``mask``)
+        Non-negative, summing to 1 along ``axis``.
+
+    Raises
+    ------
+    ValueError
+        If a row has no visible entry (its softmax is 0/0), or for NaN/+inf
+        scores.
+
+    Examples
+    --------
+    >>> softmax([1e300, 0.0, -1e300]).tolist()
+    [1.0, 0.0, 0.0]
+    >>> softmax([0.0, 0.0, 5.0], mask=[True, True, False]).tolist()
+    [0.5, 0.5, 0.0]
+    """
+    s = _as_float_array(scores, "scores", min_ndim=1)
+    if np.isnan(s).any() or np.isposinf(s).any():
+        raise ValueError("scores contains NaN or +inf; only finite scores or -inf are allowed")
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
+    if not -s.ndim <= axis < s.ndim:
+        raise ValueError(f"axis={axis} is out of range for scores with {s.ndim} dimensions")
+    if mask is not None:
+        visible = _as_mask(mask, s.shape)
+        s = np.where(visible, s, -np.inf)
+    if s.shape[axis] == 0:
+        raise ValueError("scores has no key along axis: the key set is empty")
+    row_max = s.max(axis=axis, keepdims=True)
+    empty = np.isneginf(row_max)
+    if empty.any():
+        raise _empty_rows_error(np.squeeze(empty, axis=axis), s.shape[axis])
+    with np.errstate(over="ignore", under="ignore"):
+        e = np.exp(s - row_max)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _check_qkv(Q, K, V=None):
+    q = _as_float_array(Q, "Q", min_ndim=2)
+    k = _as_float_array(K, "K", min_ndim=2)
+    for arr, name in ((q, "Q"), (k, "K")):
+        check_finite(arr, name)
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(
+            f"Q has d_k={q.shape[-1]} features but K has {k.shape[-1]}; "
+            "queries and keys must have the same dimension d_k"
+        )
+    if q.shape[-1] == 0:
+        raise ValueError("Q and K have d_k = 0 features")
+    if k.shape[-2] == 0:
+        raise ValueError("K is empty: the key set has n = 0 keys")
+    if q.shape[-2] == 0:
+        raise ValueError("Q is empty: there are m = 0 queries")
+    try:
+        np.broadcast_shapes(q.shape[:-2], k.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"leading (batch, head) dimensions of Q {q.shape[:-2]} and K {k.shape[:-2]} "
+            "do not broadcast"
+        ) from None
+    if V is None:
+        return q, k, None
+    v = _as_float_array(V, "V", min_ndim=2)
+    check_finite(v, "V")
+    if v.shape[-2] != k.shape[-2]:
+        raise ValueError(
+            f"K has n={k.shape[-2]} keys but V has {v.shape[-2]} values; "
+            "every key needs exactly one value"
+        )
+    try:
+        np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"leading (batch, head) dimensions of Q {q.shape[:-2]}, K {k.shape[:-2]} and "
+            f"V {v.shape[:-2]} do not broadcast"
+        ) from None
+    return q, k, v
+
+
+def attention_scores(Q, K) -> np.ndarray:
+    r"""Scaled dot-product scores :math:`Q K^\top / \sqrt{d_k}`, shape (..., m, n).
+
+    Parameters
+    ----------
+    Q : array_like of shape (..., m, d_k)
+    K : array_like of shape (..., n, d_k)
+
+    Returns
+    -------
+    ndarray of shape (..., m, n)
+
+    Examples
+    --------
+    >>> attention_scores([[1.0, 1.0]], [[2.0, 0.0], [0.0, 0.0]]).round(4).tolist()
+    [[1.4142, 0.0]]
+    """
+    q, k, _ = _check_qkv(Q, K)
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    check_finite(scores, "scores QK^T/sqrt(d_k) (overflow)")
+    return scores
+
+
+def attention_weights(Q, K, mask=None) -> np.ndarray:
+    r"""Attention weights :math:`\operatorname{softmax}(Q K^\top / \sqrt{d_k})`.
+
+    .. math::  A_{ij} = \frac{\exp(q_i^\top k_j / \sqrt{d_k})\,\mathbf 1\{M_{ij}\}}
+               {\sum_{j'} \exp(q_i^\top k_{j'} / \sqrt{d_k})\,\mathbf 1\{M_{ij'}\}}
+
+    Parameters
+    ----------
+    Q : array_like of shape (..., m, d_k)
+        Queries, one per row.
+    K : array_like of shape (..., n, d_k)
+        Keys, one per row.
+    mask : array_like of bool, optional
+        Broadcastable to (..., m, n); ``True`` = key j is visible to query i.
+
+    Returns
+    -------
+    ndarray of shape (..., m, n)
+        Rows are queries, columns keys; every row sums to 1 and masked
+        entries are exactly 0.
+
+    Raises
+    ------
+    ValueError
+        If a query sees no key, d_k of Q and K differ, the mask does not
+        broadcast, or the input holds NaN or inf.
+
+    Examples
+    --------
+    >>> attention_weights([[0.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]).tolist()
+    [[0.5, 0.5]]
+    """
+    scores = attention_scores(Q, K)
+    return softmax(scores, mask=mask, axis=-1)
+
+
+def scaled_dot_product_attention(Q, K, V, mask=None) -> np.ndarray:
+    r"""Scaled dot-product attention (Vaswani et al. 2017).
+
+    .. math::  \operatorname{Attention}(Q, K, V) =
+               \operatorname{softmax}\Bigl(\frac{Q K^\top}{\sqrt{d_k}}\Bigr) V
+
+    The semantics of PyTorch's ``scaled_dot_product_attention`` with a
+    boolean ``attn_mask`` (``True`` = visible), except that a query that sees
+    no key is an error here instead of a row of NaN.
+
+    Parameters
+    ----------
+    Q : array_like of shape (..., m, d_k)
+    K : array_like of shape (..., n, d_k)
+    V : array_like of shape (..., n, d_v)
+    mask : array_like of bool, optional
+        Broadcastable to (..., m, n); ``True`` = visible.
+
+    Returns
+    -------
+    ndarray of shape (..., m, d_v)
+
+    Examples
+    --------
+    >>> Q = [[0.0, 0.0]]; K = [[1.0, 0.0], [0.0, 1.0]]; V = [[1.0], [3.0]]
+    >>> scaled_dot_product_attention(Q, K, V).tolist()
+    [[2.0]]
+    """
+    _, _, v = _check_qkv(Q, K, V)
+    return attention_weights(Q, K, mask=mask) @ v
+
+
+def attention_log_kernel(W_q, W_k):
+    r"""The kernel of attention, as a log-kernel that Nadaraya-Watson accepts.
+
+    .. math::  \log k(x_q, x_k) = \frac{\langle x_q W_q,\; x_k W_k \rangle}{\sqrt{d_k}}
+
+    so that, with values :math:`v(x_k) = x_k W_v`,
+    ``helpers.smoothers.nadaraya_watson(X_k, X_k @ W_v, X_q, bandwidth=1.0,
+    kernel=attention_log_kernel(W_q, W_k))`` equals
+    ``scaled_dot_product_attention(X_q @ W_q, X_k @ W_k, X_k @ W_v)``. The
+    smoother scales its inputs by 1/h, so a bandwidth h is a temperature
+    :math:`\tau = h^2`. It returns log-values, so the weights are normalised
+    in log space and never overflow.
+
+    Parameters
+    ----------
+    W_q : array_like of shape (d, d_k)
+        Query projection.
+    W_k : array_like of shape (d, d_k)
+        Key projection.
+
+    Returns
+    -------
+    callable
+        ``kernel(x_query, x_train) -> (m, n)`` log-kernel values, marked with
+        ``is_log_kernel = True``.
+
+    Examples
+    --------
+    >>> kern = attention_log_kernel([[1.0]], [[1.0]])
+    >>> kern(np.array([[2.0]]), np.array([[3.0]])).tolist()
+    [[6.0]]
+    """
+    wq = _as_float_array(W_q, "W_q")
+    wk = _as_float_array(W_k, "W_k")
+    for arr, name in ((wq, "W_q"), (wk, "W_k")):
+        if arr.ndim != 2 or arr.size == 0:
+            raise ValueError(
+                f"{name} must be a non-empty 2-D (d, d_k) matrix, got shape {arr.shape}"
+            )
+        check_finite(arr, name)
+    if wq.shape != wk.shape:
+        raise ValueError(
+            f"W_q has shape {wq.shape} but W_k has {wk.shape}; both map d inputs to d_k features"
+        )
+    scale = 1.0 / np.sqrt(wq.shape[1])
+
+    def attention_kernel(x_query, x_train):
+        x_query = np.asarray(x_query, dtype=float)
+        x_train = np.asarray(x_train, dtype=float)
+        if x_query.shape[-1] != wq.shape[0] or x_train.shape[-1] != wk.shape[0]:
+            raise ValueError(
+                f"inputs have {x_query.shape[-1]} and {x_train.shape[-1]} features but "
+                f"W_q and W_k expect d = {wq.shape[0]}"
+            )
+        return (x_query @ wq) @ (x_train @ wk).T * scale
+
+    return as_log_kernel(attention_kernel)
