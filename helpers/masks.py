@@ -119,10 +119,10 @@ def key_padding(lengths, n: int) -> np.ndarray:
     """
     n = _size(n)
     arr = np.asarray(lengths)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"lengths must hold integers, got dtype {arr.dtype}")
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"lengths must be a non-empty 1-D array (B,), got shape {arr.shape}")
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"lengths must hold integers, got dtype {arr.dtype}")
     bad = (arr < 1) | (arr > n)
     if bad.any():
         b = int(np.argmax(bad))
