@@ -1,0 +1,163 @@
+"""Crawl every page of the built site in Chromium and check what a reader meets."""
+
+from __future__ import annotations
+
+import html.parser
+import pathlib
+import posixpath
+import urllib.parse
+
+import pytest
+from _site import SCREENSHOTS, SITE, content_pages, site_pages
+
+PAGES = site_pages()
+CONTENT = content_pages()
+SERIOUS = {"serious", "critical"}
+MATH_STATE = """() => {
+  const math = [...document.querySelectorAll('.math')];
+  const text = (e) => e.textContent.slice(0, 60);
+  return {
+    total: math.length,
+    untypeset: math.filter((m) => !m.querySelector('mjx-container')).map(text),
+    errors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')].map(text),
+    mathjax: !!window.MathJax,
+  };
+}"""
+
+
+def test_the_site_has_pages():
+    if not PAGES:
+        pytest.skip("the site is not built; run make book")
+    assert "index.html" in PAGES
+    assert "book/intro.html" in CONTENT
+    assert any(p.startswith("book/") for p in PAGES)
+
+
+@pytest.mark.parametrize("path", CONTENT)
+def test_page_is_self_contained_and_error_free(recorder, path):
+    page = recorder.open(path)
+    assert recorder.external == [], f"{path} requested outside the site: {recorder.external}"
+    assert recorder.failed == [], f"{path} had failed requests: {recorder.failed}"
+    assert recorder.console_errors == [], f"{path} logged errors: {recorder.console_errors}"
+    missing_alt = page.evaluate(
+        "() => [...document.images].filter(i => !i.hasAttribute('alt') || !i.alt.trim())"
+        ".map(i => i.src.slice(0, 80))"
+    )
+    assert missing_alt == [], f"{path}: images without alt text: {missing_alt}"
+
+
+@pytest.mark.parametrize("path", CONTENT)
+def test_math_is_typeset(recorder, path):
+    page = recorder.open(path)
+    state = page.evaluate(MATH_STATE)
+    if state["total"]:
+        assert state["mathjax"], f"{path} has math but MathJax did not load"
+    assert state["untypeset"] == [], f"{path}: math left untypeset: {state['untypeset'][:5]}"
+    assert state["errors"] == [], f"{path}: MathJax errors: {state['errors'][:5]}"
+
+
+@pytest.mark.parametrize("path", [p for p in CONTENT if p.startswith("book/")])
+def test_no_serious_accessibility_violations(recorder, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = recorder.open(path)
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+    assert serious == [], f"{path}: serious/critical axe violations:\n" + "\n".join(serious)
+
+
+class _Anchors(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name"):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("link", "script", "img") and (attrs.get("href") or attrs.get("src")):
+            self.links.append(attrs.get("href") or attrs.get("src"))
+        if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
+            self.links.append(attrs.get("content", "").split("url=", 1)[-1])
+
+
+def _parse(path: pathlib.Path) -> _Anchors:
+    parser = _Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_internal_links_resolve():
+    if not PAGES:
+        pytest.skip("the site is not built; run make book")
+    parsed = {p: _parse(SITE / p) for p in PAGES}
+    broken = []
+    for page, anchors in parsed.items():
+        for href in anchors.links:
+            url = urllib.parse.urlsplit(href)
+            if url.scheme in ("http", "https", "mailto", "data", "javascript") or url.netloc:
+                continue
+            target = (
+                page
+                if not url.path
+                else posixpath.normpath(
+                    posixpath.join(posixpath.dirname(page), urllib.parse.unquote(url.path))
+                )
+            )
+            if target.endswith("/"):
+                target += "index.html"
+            if not (SITE / target).exists():
+                broken.append(f"{page}: {href} (no file {target})")
+                continue
+            if url.fragment and target.endswith(".html"):
+                ids = parsed[target].ids if target in parsed else _parse(SITE / target).ids
+                if urllib.parse.unquote(url.fragment) not in ids:
+                    broken.append(f"{page}: {href} (no anchor #{url.fragment} in {target})")
+    assert broken == [], "broken internal links:\n" + "\n".join(broken[:30])
+
+
+EXPLORABLE_PAGES = [
+    p for p in PAGES if 'class="explorable"' in (SITE / p).read_text(encoding="utf-8")
+]
+
+
+@pytest.mark.parametrize("path", EXPLORABLE_PAGES)
+def test_static_sliders_change_figure_and_label(recorder, path):
+    page = recorder.open(path)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stem = path.replace("/", "_").removesuffix(".html")
+    explorables = page.locator("div.explorable")
+    assert explorables.count() > 0
+    for e in range(explorables.count()):
+        box = explorables.nth(e)
+        box.scroll_into_view_if_needed()
+        img = box.locator("img.explorable-frame")
+        box.screenshot(path=str(SCREENSHOTS / f"{stem}_explorable{e}_a.png"))
+        for control in box.locator("input[type=range], select").all():
+            before_src, before_alt = img.get_attribute("src"), img.get_attribute("alt")
+            output = box.locator(f"output[for='{control.get_attribute('id')}']")
+            before_label = output.text_content() if output.count() else None
+            if control.evaluate("c => c.tagName") == "SELECT":
+                n = control.locator("option").count()
+                current = int(control.input_value())
+                control.select_option(index=(current + 1) % n)
+            else:
+                control.focus()
+                current = int(control.input_value())
+                control.press("End" if current < int(control.get_attribute("max")) else "Home")
+            after_src = img.get_attribute("src")
+            assert after_src != before_src, f"{path} explorable {e}: the figure did not change"
+            assert img.get_attribute("alt") != before_alt or before_alt is None
+            if before_label is not None:
+                assert output.text_content() != before_label, (
+                    f"{path} explorable {e}: the value label did not change"
+                )
+        box.screenshot(path=str(SCREENSHOTS / f"{stem}_explorable{e}_b.png"))
