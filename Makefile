@@ -16,7 +16,7 @@ export MKL_NUM_THREADS := 1
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv book test lint unit nbval site-strict lab clean
+.PHONY: help venv book test lint unit nbval browser execute lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)  ## create .venv and install requirements.txt (only when they changed)
 
 book: $(STAMP)  ## build the website into _build/html, every notebook executed, warnings are errors
-	$(BIN)/jupyter-book build . --builder html --all -W -n --keep-going
+	BOOK_EXPLORE=static $(BIN)/jupyter-book build . --builder html --all -W -n --keep-going
 	@echo "The book is built: open _build/html/index.html in a browser."
 
 lint: $(STAMP)  ## ruff lint and format check of helpers, tests and notebooks
@@ -38,19 +38,33 @@ lint: $(STAMP)  ## ruff lint and format check of helpers, tests and notebooks
 	$(BIN)/ruff format --check helpers tests benchmarks book
 
 unit: $(STAMP)  ## unit, property and doctest tests of helpers
-	$(BIN)/python -m pytest -q tests helpers
+	$(BIN)/python -m pytest -q tests helpers --ignore=tests/browser
 
 nbval: $(STAMP)  ## nbval in strict mode: every stored output of every notebook is reproduced
 	$(BIN)/python -m pytest -q --nbval --nbval-current-env $(NOTEBOOKS)
 
-site-strict: book  ## the strict site build (alias of book)
+browser: $(STAMP)  ## crawl the built site in headless Chromium (needs make book first)
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { \
+	  echo "**************************************************************"; \
+	  echo "* WARNING: Chromium not found: BROWSER TESTS WILL BE SKIPPED *"; \
+	  echo "* (apt-get install chromium, or set CHROMIUM=/path/to/it)    *"; \
+	  echo "**************************************************************"; }
+	$(BIN)/python -m pytest -q -rs tests/browser
 
-test: $(STAMP)  ## everything: lint, unit and property tests, nbval strict, strict site build
+test: $(STAMP)  ## everything: lint, unit and property tests, nbval strict, strict site build, browser
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory nbval
 	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory browser
 	@echo "make test: all checks passed."
+
+execute: $(STAMP)  ## re-run every notebook in place, top to bottom in a fresh kernel (after editing)
+	$(BIN)/ruff format book
+	for nb in $(NOTEBOOKS); do \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
+	done
 
 lab: $(STAMP)  ## open the notebooks in Jupyter Lab
 	$(BIN)/jupyter lab book/

@@ -12,12 +12,20 @@ import numbers
 import numpy as np
 
 
+def _asarray(x, name: str) -> np.ndarray:
+    """``np.asarray(x)``, naming the argument when it is not array-like (ragged lists)."""
+    try:
+        return np.asarray(x)
+    except ValueError as err:
+        raise ValueError(f"{name} is not a rectangular array of numbers: {err}") from None
+
+
 def as_points(x, name: str) -> np.ndarray:
     """Return ``x`` as a float array of shape (n, d); 1-D input is (n, 1).
 
-    Rejects non-numeric, boolean, empty, more than 2-D, NaN and infinite input.
+    Rejects ragged, non-numeric, boolean, empty, more than 2-D, NaN and infinite input.
     """
-    arr = np.asarray(x)
+    arr = _asarray(x, name)
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
     if arr.ndim == 0 or arr.ndim > 2:
@@ -33,7 +41,7 @@ def as_points(x, name: str) -> np.ndarray:
 
 def as_targets(y, name: str, n: int, n_name: str) -> np.ndarray:
     """Return ``y`` as a float array of shape (n,) or (n, d_y), length-checked."""
-    arr = np.asarray(y)
+    arr = _asarray(y, name)
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
     if arr.ndim == 0 or arr.ndim > 2:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from helpers._validate import check_int, check_positive_int, check_positive_scalar
+from helpers._validate import (
+    check_finite,
+    check_int,
+    check_positive_int,
+    check_positive_scalar,
+)
 
 
 def noisy_sine(
@@ -26,7 +33,7 @@ def noisy_sine(
         Number of points, >= 1.
     seed : int, default 42
         Seed of the legacy ``RandomState`` generator (same stream as
-        ``np.random.seed``).
+        ``np.random.seed``), 0 <= seed < 2**32.
     low, high : float, default 0 and 6
         Interval the inputs are drawn from; ``low < high``.
     noise : float, default 1
@@ -45,10 +52,10 @@ def noisy_sine(
     """
     n = check_positive_int(n, "n")
     seed = check_int(seed, "seed")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be >= 0 and < 2**32, got {seed}")
     for value, name in ((low, "low"), (high, "high")):
-        if isinstance(value, bool) or not np.isscalar(value) or not np.isreal(value):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise TypeError(f"{name} must be a real number, got {value!r}")
         if not np.isfinite(value):
             raise ValueError(f"{name} must be finite, got {value!r}")
@@ -62,8 +69,24 @@ def noisy_sine(
 
 
 def true_function(x) -> np.ndarray:
-    r"""The regression function :math:`m(x) = 2 \sin x` behind :func:`noisy_sine`."""
+    r"""The regression function :math:`m(x) = 2 \sin x` behind :func:`noisy_sine`.
+
+    Parameters
+    ----------
+    x : array_like of real numbers, finite, any shape
+
+    Returns
+    -------
+    ndarray of the same shape as ``x``
+
+    Examples
+    --------
+    >>> true_function([0.0, np.pi / 2]).tolist()
+    [0.0, 2.0]
+    """
     arr = np.asarray(x)
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"x must hold real numbers, got an array of dtype {arr.dtype}")
-    return 2 * np.sin(arr.astype(np.float64))
+    arr = arr.astype(np.float64)
+    check_finite(arr, "x")
+    return 2 * np.sin(arr)

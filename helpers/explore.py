@@ -88,11 +88,12 @@ def _check_params(params, formats, labels):
 
 
 def _value_text(name, value, formats, labels):
-    label = labels.get(name, name)
+    """``h = 0.32``: the last word of the display name, then the formatted value."""
+    symbol = labels.get(name, name).split()[-1]
     if isinstance(value, str):
-        return f"{label} = {value}"
+        return f"{symbol} = {value}"
     fmt = formats.get(name, "{:.3g}")
-    return f"{label} = {fmt.format(value)}"
+    return f"{symbol} = {fmt.format(value)}"
 
 
 class Explorable:
@@ -167,7 +168,10 @@ class Explorable:
         with matplotlib.rc_context({**STYLE, "savefig.bbox": "standard"}):
             self.draw(fig, **values)
             buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, dpi=self.dpi)
+            # fast zlib level: the live form sends every frame at once; the
+            # static form re-encodes its frames small (quantised, optimised)
+            extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
+            fig.savefig(buf, format=fmt, dpi=self.dpi, **extra)
         return buf.getvalue()
 
     def points(self):
@@ -303,7 +307,9 @@ def explore(
         Format string of each numeric parameter's value label (default
         ``"{:.3g}"``).
     labels : dict of str to str, optional
-        Display name of each parameter (default: its name), e.g. ``{"h": "h"}``.
+        Display name of each parameter (default: its name), e.g.
+        ``{"h": "bandwidth h"}``; the value label shows its last word
+        (``h = 0.32``).
     figsize : (float, float), default (7, 4)
         Inches.
     dpi : int, default 80

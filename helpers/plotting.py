@@ -62,6 +62,33 @@ def _check_ax(ax):
         raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
 
 
+def _as_finite_array(values, name: str, kinds: str = "iuf") -> np.ndarray:
+    """``values`` as a non-empty, finite float array; errors name the argument."""
+    try:
+        arr = np.asarray(values)
+    except ValueError as err:
+        raise ValueError(f"{name} is not a rectangular array of numbers: {err}") from None
+    if arr.dtype.kind not in kinds:
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    arr = arr.astype(float)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
+def _check_labels(labels, name: str, size: int, axis: str) -> None:
+    if labels is None:
+        return
+    try:
+        count = len(labels)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of str, got {type(labels).__name__}") from None
+    if count != size:
+        raise ValueError(f"{name} has {count} entries for {size} {axis}-positions")
+
+
 def plot_data(ax, x, y, *, label: str = "data", **kwargs):
     """Scatter the training data on ``ax`` with the book's look and axis labels.
 
@@ -69,6 +96,7 @@ def plot_data(ax, x, y, *, label: str = "data", **kwargs):
     ----------
     ax : matplotlib.axes.Axes
     x, y : array_like of shape (n,)
+        Real, finite numbers.
     label : str, default "data"
         Legend label.
     **kwargs
@@ -79,8 +107,8 @@ def plot_data(ax, x, y, *, label: str = "data", **kwargs):
     matplotlib.collections.PathCollection
     """
     _check_ax(ax)
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    x = _as_finite_array(x, "x")
+    y = _as_finite_array(y, "y")
     if x.ndim != 1 or y.shape != x.shape:
         raise ValueError(f"x and y must be 1-D of the same length, got {x.shape} and {y.shape}")
     style = {"color": PALETTE["black"], "s": 22, "alpha": 0.75, "zorder": 3, "label": label}
@@ -108,7 +136,8 @@ def weights_heatmap(
     ----------
     ax : matplotlib.axes.Axes
     weights : array_like of shape (m, n)
-        Non-negative weights; row i holds the weights of query i.
+        Non-negative, finite weights (or a boolean mask); row i holds the
+        weights of query i.
     query_labels, key_labels : sequence of str, optional
         Tick labels of the rows and columns (tokens, say); numbered otherwise.
     query_name, key_name : str
@@ -122,24 +151,19 @@ def weights_heatmap(
     matplotlib.image.AxesImage
     """
     _check_ax(ax)
-    w = np.asarray(weights, dtype=float)
+    w = _as_finite_array(weights, "weights", kinds="biuf")
     if w.ndim != 2:
         raise ValueError(f"weights must be 2-D (m, n), got shape {w.shape}")
-    if not np.isfinite(w).all():
-        raise ValueError("weights contains NaN or infinite values")
+    _check_labels(query_labels, "query_labels", w.shape[0], "y")
+    _check_labels(key_labels, "key_labels", w.shape[1], "x")
     image = ax.imshow(
         w, aspect="auto", interpolation="nearest", cmap=HEATMAP_CMAP, vmin=0.0, vmax=vmax
     )
     ax.set_xlabel(f"{key_name} (column $j$)")
     ax.set_ylabel(f"{query_name} (row $i$)")
     ax.grid(False)
-    for labels, axis, size, name in (
-        (query_labels, "y", w.shape[0], "query_labels"),
-        (key_labels, "x", w.shape[1], "key_labels"),
-    ):
+    for labels, axis, size in ((query_labels, "y", w.shape[0]), (key_labels, "x", w.shape[1])):
         if labels is not None:
-            if len(labels) != size:
-                raise ValueError(f"{name} has {len(labels)} entries for {size} {axis}-positions")
             getattr(ax, f"set_{axis}ticks")(range(size), labels)
     if key_labels is not None and max(len(str(s)) for s in key_labels) > 3:
         ax.tick_params(axis="x", labelrotation=45)

@@ -127,15 +127,22 @@ def nw_log_kernel(x_train, x_query, bandwidth: float, kernel="gaussian") -> np.n
     kernel = check_kernel(kernel)
     if isinstance(kernel, str):
         dist = pairwise_distances(x_query, x_train)
-        with np.errstate(over="ignore", invalid="ignore"):
-            if kernel == "gaussian":
-                d_min = dist.min(axis=1, keepdims=True)
-                gap = (dist - d_min) / h
-                logits = np.where(gap == 0.0, 0.0, -0.5 * gap * ((dist + d_min) / h))
-            else:
-                logits = log_profile(dist / h, kernel)
-        return logits
+        if kernel == "gaussian":
+            return _gaussian_log_kernel(dist, h)
+        with np.errstate(over="ignore"):
+            return log_profile(dist / h, kernel)
     return _callable_log_kernel(kernel, x_query / h, x_train / h)
+
+
+def _gaussian_log_kernel(dist: np.ndarray, h: float) -> np.ndarray:
+    """Gaussian log-weights of a distance matrix, shifted so each row's nearest is 0.
+
+    ``dist`` may hold ``+inf`` for pairs that must get weight 0 (leave-one-out).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        d_min = dist.min(axis=1, keepdims=True)
+        gap = (dist - d_min) / h
+        return np.where(gap == 0.0, 0.0, -0.5 * gap * ((dist + d_min) / h))
 
 
 def _callable_log_kernel(kernel, x_query, x_train) -> np.ndarray:
@@ -327,9 +334,14 @@ def loo_cv_error(x_train, y_train, bandwidths, kernel="gaussian") -> np.ndarray:
     check_kernel(kernel)
     errors = np.empty(hs.size)
     diag = np.eye(n, dtype=bool)
+    if isinstance(kernel, str) and kernel == "gaussian":
+        # Shift each row by its nearest *other* point, so tiny h gives leave-one-out 1-NN.
+        dist_loo = np.where(diag, np.inf, pairwise_distances(x, x))
     for b, h in enumerate(hs):
-        logits = nw_log_kernel(x, x, h, kernel)
-        logits[diag] = -np.inf  # leave point i out of its own average
+        if isinstance(kernel, str) and kernel == "gaussian":
+            logits = _gaussian_log_kernel(dist_loo, h)
+        else:  # leave point i out of its own average (never write into a callable's output)
+            logits = np.where(diag, -np.inf, nw_log_kernel(x, x, h, kernel))
         try:
             weights = _normalise_rows(logits, f"bandwidth={h:g}, leaving each point out")
         except ValueError as err:
