@@ -16,7 +16,7 @@ export MKL_NUM_THREADS := 1
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv book test lint unit nbval browser execute lab clean
+.PHONY: help venv book test lint unit nbval browser execute bench lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ execute: $(STAMP)  ## re-run every notebook in place, top to bottom in a fresh k
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
 	done
+
+bench: $(STAMP)  ## measure explorables: live-update latency, pre-render time, page weight
+	$(BIN)/python benchmarks/explorables.py
 
 lab: $(STAMP)  ## open the notebooks in Jupyter Lab
 	$(BIN)/jupyter lab book/

@@ -56,9 +56,10 @@ def _as_mask(mask, shape: tuple) -> np.ndarray:
 def _empty_rows_error(empty: np.ndarray, axis_len: int) -> ValueError:
     idx = [tuple(int(i) for i in row) for row in np.argwhere(empty)[:10]]
     shown = [i[0] if len(i) == 1 else i for i in idx]
+    where = "" if empty.ndim == 1 else " (indices: leading batch/head dimensions, then the query)"
     more = "" if empty.sum() <= 10 else f" and {int(empty.sum()) - 10} more"
     return ValueError(
-        f"query rows {shown}{more} see no key: every one of their {axis_len} keys is masked "
+        f"query rows {shown}{more}{where} see no key: every one of their {axis_len} keys is masked "
         "(or has score -inf), so their weighted average is an empty sum 0/0. "
         "Give every query at least one visible key"
     )
@@ -229,8 +230,10 @@ def scaled_dot_product_attention(Q, K, V, mask=None) -> np.ndarray:
                \operatorname{softmax}\Bigl(\frac{Q K^\top}{\sqrt{d_k}}\Bigr) V
 
     The semantics of PyTorch's ``scaled_dot_product_attention`` with a
-    boolean ``attn_mask`` (``True`` = visible), except that a query that sees
-    no key is an error here instead of a row of NaN.
+    boolean ``attn_mask`` (``True`` = visible), except for a query that sees
+    no key: its weighted average is an empty sum 0/0, and here it is an
+    error (``torch.softmax`` gives a row of NaN for it, and recent PyTorch
+    attention silently returns zeros).
 
     Parameters
     ----------

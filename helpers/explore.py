@@ -190,7 +190,7 @@ class Explorable:
             png = self.render(values)
             img = Image.open(io.BytesIO(png)).convert("RGB")
             small = io.BytesIO()
-            img.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(
+            img.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(
                 small, format="PNG", optimize=True
             )
             frames.append("data:image/png;base64," + base64.b64encode(small.getvalue()).decode())

@@ -161,3 +161,26 @@ def test_static_sliders_change_figure_and_label(recorder, path):
                     f"{path} explorable {e}: the value label did not change"
                 )
         box.screenshot(path=str(SCREENSHOTS / f"{stem}_explorable{e}_b.png"))
+
+
+@pytest.mark.parametrize("path", EXPLORABLE_PAGES[:1])
+def test_static_slider_works_from_a_file_url(browser, path):
+    """Opened straight from disk (file://), with no server, a slider still drives its frames."""
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto((SITE / path).resolve().as_uri(), wait_until="load")
+    box = page.locator("div.explorable").first
+    img = box.locator("img.explorable-frame")
+    before = img.get_attribute("src")
+    control = box.locator("input[type=range], select").first
+    if control.evaluate("c => c.tagName") == "SELECT":
+        control.select_option(
+            index=(int(control.input_value()) + 1) % control.locator("option").count()
+        )
+    else:
+        control.focus()
+        control.press("Home" if int(control.input_value()) > 0 else "End")
+    assert img.get_attribute("src") != before
+    assert errors == []
+    page.close()
