@@ -30,6 +30,8 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from PIL import Image
 
 from helpers.plotting import STYLE
 
@@ -96,6 +98,12 @@ def _value_text(name, value, formats, labels):
     return f"{symbol} = {fmt.format(value)}"
 
 
+def _png(image, compress_level: int = 9) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=compress_level, optimize=compress_level == 9)
+    return buf.getvalue()
+
+
 class Explorable:
     """A drawing function over a grid of parameters, shown live or as static frames.
 
@@ -141,6 +149,7 @@ class Explorable:
             else:
                 self.start[name] = values[len(values) // 2]
         self.figure = None
+        self._update = None
 
     def alt_text(self, values):
         """The alt text of the frame for ``values``."""
@@ -156,23 +165,45 @@ class Explorable:
         FigureCanvasAgg(fig)
         return fig
 
-    def render(self, values, fmt="png") -> bytes:
-        """Draw the frame for ``values`` (a dict name -> value) and return its image bytes."""
+    def render(self, values, *, compress_level: int = 1) -> bytes:
+        """Draw the frame for ``values`` (a dict name -> value); return it as PNG bytes.
+
+        The figure is drawn once and its pixels are encoded directly (a fast
+        zlib level by default: the live form sends every frame at once, and
+        the static form re-encodes its frames small anyway).
+        """
+        return _png(self.render_image(values), compress_level=compress_level)
+
+    def render_image(self, values):
+        """Draw the frame for ``values`` into the reused figure; return a PIL RGBA image.
+
+        If ``draw`` returned an ``update(**values)`` callable, later frames call
+        it on the existing artists (no new axes, the layout of the first frame
+        kept); otherwise every frame is drawn from scratch.
+        """
         import matplotlib
 
         if self.figure is None:
             self.figure = self._new_figure()
         fig = self.figure
-        fig.clear()
         # frames keep the figure's size: no tight bounding box, or the image would jump
         with matplotlib.rc_context({**STYLE, "savefig.bbox": "standard"}):
-            self.draw(fig, **values)
-            buf = io.BytesIO()
-            # fast zlib level: the live form sends every frame at once; the
-            # static form re-encodes its frames small (quantised, optimised)
-            extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
-            fig.savefig(buf, format=fmt, dpi=self.dpi, **extra)
-        return buf.getvalue()
+            if self._update is not None:
+                self._update(**values)
+            else:
+                fig.clear()
+                result = self.draw(fig, **values)
+                if callable(result):
+                    self._update = result
+            fig.canvas.draw()
+        if self._update is not None and isinstance(
+            fig.get_layout_engine(), ConstrainedLayoutEngine
+        ):
+            fig.set_layout_engine("none")  # keep the first frame's layout: no re-layout per frame
+        width, height = fig.canvas.get_width_height(physical=True)
+        return Image.frombuffer(
+            "RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+        ).copy()
 
     def points(self):
         """Every point of the grid, in the order of the static frames (row-major)."""
@@ -183,17 +214,15 @@ class Explorable:
     # -- static form --------------------------------------------------------
     def static_html(self) -> str:
         """The self-contained HTML of the static form (frames as data URIs)."""
-        from PIL import Image
 
         frames, alts = [], []
         for values in self.points():
-            png = self.render(values)
-            img = Image.open(io.BytesIO(png)).convert("RGB")
-            small = io.BytesIO()
-            img.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(
-                small, format="PNG", optimize=True
+            small = (
+                self.render_image(values)
+                .convert("RGB")
+                .quantize(colors=256, method=Image.Quantize.MEDIANCUT)
             )
-            frames.append("data:image/png;base64," + base64.b64encode(small.getvalue()).decode())
+            frames.append("data:image/png;base64," + base64.b64encode(_png(small)).decode())
             alts.append(self.alt_text(values))
         names = list(self.grid)
         uid = "explore-" + hashlib.sha1("".join(frames[:1] + alts).encode()).hexdigest()[:10]
@@ -295,7 +324,11 @@ def explore(
     ----------
     draw : callable
         ``draw(fig, **values)`` draws one frame into the (cleared) matplotlib
-        ``Figure`` ``fig``; ``values`` has one entry per parameter.
+        ``Figure`` ``fig``; ``values`` has one entry per parameter. For speed it
+        may return ``update(**values)``, which moves the artists it made to
+        another point of the grid (``line.set_ydata``, ``image.set_data``,
+        ``title.set_text``...); later frames then call only ``update`` and keep
+        the first frame's layout, instead of building a new figure each time.
     params : dict of str to sequence
         Parameter name (a keyword of ``draw``) -> the values to offer: numbers
         give a slider, strings a dropdown. The static form pre-renders every

@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 import pytest
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from PIL import Image
 
 from helpers.explore import MODE_VARIABLE, Explorable, ExplorableBox, explore
@@ -110,3 +111,40 @@ def test_bad_input(kwargs, error, match):
     args = {"draw": draw, "params": {"h": [0.1, 0.5]}, "alt": "x"} | kwargs
     with pytest.raises(error, match=match):
         explore(**args)
+
+
+def test_update_protocol_reuses_artists_and_matches_full_redraws():
+    """A draw that returns update() gives the same frames as drawing each from scratch."""
+    calls = {"draw": 0, "update": 0}
+
+    def draw_full(fig, h):
+        ax = fig.subplots()
+        ax.set_ylim(0, 3)
+        ax.plot([0, 1], [0, h])
+        ax.set_title(f"h = {h}")
+
+    def draw_fast(fig, h):
+        calls["draw"] += 1
+        ax = fig.subplots()
+        ax.set_ylim(0, 3)
+        (line,) = ax.plot([0, 1], [0, h])
+        title = ax.set_title(f"h = {h}")
+
+        def update(h):
+            calls["update"] += 1
+            line.set_ydata([0, h])
+            title.set_text(f"h = {h}")
+
+        return update
+
+    params = {"h": [0.5, 1.0, 2.0]}
+    fast = Explorable(draw_fast, params, alt="x", start={"h": 0.5})
+    frames = [np.asarray(fast.render_image(v)) for v in fast.points()]
+    assert calls == {"draw": 1, "update": 2}
+    # the first frame's layout is kept: no constrained layout on later frames
+    assert not isinstance(fast.figure.get_layout_engine(), ConstrainedLayoutEngine)
+    assert len({f.tobytes() for f in frames}) == 3
+    # the same pictures as full redraws with that first layout
+    full = Explorable(draw_full, params, alt="x")
+    first = np.asarray(full.render_image({"h": 0.5}))
+    assert np.array_equal(first, frames[0])
