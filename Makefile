@@ -13,7 +13,6 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help venv book test lint unit nbval browser execute bench lab clean

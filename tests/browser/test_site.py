@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html.parser
+import json
 import pathlib
 import posixpath
+import re
 import urllib.parse
 
 import pytest
-from _site import SCREENSHOTS, SITE, content_pages, site_pages
+from _site import ROOT, SCREENSHOTS, SITE, content_pages, site_pages
 
 PAGES = site_pages()
 CONTENT = content_pages()
@@ -184,3 +186,21 @@ def test_static_slider_works_from_a_file_url(browser, path):
     assert img.get_attribute("src") != before
     assert errors == []
     page.close()
+
+
+CHAPTERS = [p for p in CONTENT if re.match(r"book/\d\d_", p)]
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_every_stored_figure_is_on_the_page(path):
+    """The build re-executes the notebooks; it must not lose a figure the notebook has."""
+    notebook = json.loads((ROOT / pathlib.Path(path).with_suffix(".ipynb")).read_text())
+    stored = sum(
+        "image/png" in out.get("data", {})
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+        for out in cell["outputs"]
+    )
+    shown = (SITE / path).read_text(encoding="utf-8").count('<img alt="')
+    assert stored > 0
+    assert shown >= stored, f"{path}: {shown} figures on the page, {stored} in the notebook"
