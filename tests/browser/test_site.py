@@ -204,3 +204,15 @@ def test_every_stored_figure_is_on_the_page(path):
     shown = (SITE / path).read_text(encoding="utf-8").count('<img alt="')
     assert stored > 0
     assert shown >= stored, f"{path}: {shown} figures on the page, {stored} in the notebook"
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_page_weighs_at_most_3_mb(path):
+    """A chapter page with its figures and every explorable frame stays light."""
+    page = SITE / path
+    text = page.read_text(encoding="utf-8")
+    total = len(text.encode())
+    for src in set(re.findall(r'<img[^>]+src="([^"]+)"', text)):
+        if not src.startswith(("data:", "http")):
+            total += (page.parent / src).resolve().stat().st_size
+    assert total <= 3_000_000, f"{path} weighs {total / 1e6:.2f} MB"
