@@ -8,6 +8,9 @@ Modules follow the story of the book:
 ``attention``  softmax, scaled dot-product attention, the kernel view of attention
 ``masks``      the set filters M(x_q, S): which keys a query may see
 ``plotting``   figures with one look
+``explore``    explorables: live sliders in a notebook, pre-rendered ones on the website
+               (imported on its own, ``from helpers.explore import explore``, since it
+               loads ipywidgets)
 """
 
 from helpers import attention, data, kernels, masks, plotting, smoothers

@@ -20,43 +20,39 @@ def _asarray(x, name: str) -> np.ndarray:
         raise ValueError(f"{name} is not a rectangular array of numbers: {err}") from None
 
 
-def as_points(x, name: str) -> np.ndarray:
-    """Return ``x`` as a float array of shape (n, d); 1-D input is (n, 1).
-
-    Rejects ragged, non-numeric, boolean, empty, more than 2-D, NaN and infinite input.
-    """
+def _real_1d_or_2d(x, name: str, shape: str) -> np.ndarray:
+    """``x`` as a finite, non-empty float64 array of 1 or 2 dimensions (``shape`` names them)."""
     arr = _asarray(x, name)
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
     if arr.ndim == 0 or arr.ndim > 2:
         raise ValueError(
-            f"{name} must be 1-D (n,) or 2-D (n, d), got {arr.ndim}-D with shape {arr.shape}"
+            f"{name} must be 1-D (n,) or 2-D {shape}, got {arr.ndim}-D with shape {arr.shape}"
         )
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); give at least one point")
     arr = arr.astype(np.float64, copy=False)
     check_finite(arr, name)
+    return arr
+
+
+def as_points(x, name: str) -> np.ndarray:
+    """Return ``x`` as a float array of shape (n, d); 1-D input is (n, 1).
+
+    Rejects ragged, non-numeric, boolean, empty, more than 2-D, NaN and infinite input.
+    """
+    arr = _real_1d_or_2d(x, name, "(n, d)")
     return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 
 
 def as_targets(y, name: str, n: int, n_name: str) -> np.ndarray:
     """Return ``y`` as a float array of shape (n,) or (n, d_y), length-checked."""
-    arr = _asarray(y, name)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
-    if arr.ndim == 0 or arr.ndim > 2:
-        raise ValueError(
-            f"{name} must be 1-D (n,) or 2-D (n, d_y), got {arr.ndim}-D with shape {arr.shape}"
-        )
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    arr = _real_1d_or_2d(y, name, "(n, d_y)")
     if arr.shape[0] != n:
         raise ValueError(
             f"{name} has {arr.shape[0]} rows but {n_name} has {n} points; "
             "they must have the same length"
         )
-    arr = arr.astype(np.float64, copy=False)
-    check_finite(arr, name)
     return arr
 
 
