@@ -64,7 +64,9 @@ def collect_explorables(notebook: pathlib.Path):
             for cell in nb.cells:
                 if cell.cell_type == "code":
                     source = "\n".join(
-                        line for line in cell.source.splitlines() if not line.startswith("%")
+                        line
+                        for line in cell.source.splitlines()
+                        if not line.startswith("%")
                     )
                     exec(compile(source, f"{notebook.name}", "exec"), namespace)
                     matplotlib.pyplot.close("all")
@@ -118,7 +120,9 @@ def page_weight(html_path: pathlib.Path) -> int:
 
 
 def main() -> int:
-    print("Live update of each explorable (recompute + redraw + PNG), median over its grid")
+    print(
+        "Live update of each explorable (recompute + redraw + PNG), median over its grid"
+    )
     header = (
         "notebook",
         "#",
@@ -130,7 +134,11 @@ def main() -> int:
         "prerender s",
         "kB",
     )
-    print("{:28s} {:>2s} {:>6s} {:>8s} {:>8s} {:>6s} {:>8s} {:>11s} {:>6s}".format(*header))
+    print(
+        "{:28s} {:>2s} {:>6s} {:>8s} {:>8s} {:>6s} {:>8s} {:>11s} {:>6s}".format(
+            *header
+        )
+    )
     for notebook in sorted(BOOK.glob("*.ipynb")):
         for i, explorable in enumerate(collect_explorables(notebook)):
             live, bare, frames = live_update_ms(explorable)

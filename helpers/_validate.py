@@ -17,20 +17,26 @@ def _asarray(x, name: str) -> np.ndarray:
     try:
         return np.asarray(x)
     except ValueError as err:
-        raise ValueError(f"{name} is not a rectangular array of numbers: {err}") from None
+        raise ValueError(
+            f"{name} is not a rectangular array of numbers: {err}"
+        ) from None
 
 
 def _real_1d_or_2d(x, name: str, shape: str) -> np.ndarray:
     """``x`` as a finite, non-empty float64 array of 1 or 2 dimensions (``shape`` names them)."""
     arr = _asarray(x, name)
     if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype {arr.dtype}"
+        )
     if arr.ndim == 0 or arr.ndim > 2:
         raise ValueError(
             f"{name} must be 1-D (n,) or 2-D {shape}, got {arr.ndim}-D with shape {arr.shape}"
         )
     if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}); give at least one point")
+        raise ValueError(
+            f"{name} is empty (shape {arr.shape}); give at least one point"
+        )
     arr = arr.astype(np.float64, copy=False)
     check_finite(arr, name)
     return arr
@@ -90,7 +96,9 @@ def check_positive_int(
 ) -> int:
     """Return ``value`` as an int; it must be an integer >= 1 (and <= maximum)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+        raise TypeError(
+            f"{name} must be an integer, got {type(value).__name__} {value!r}"
+        )
     value = int(value)
     if value < 1:
         raise ValueError(f"{name} must be >= 1, got {value}")
@@ -102,5 +110,7 @@ def check_positive_int(
 def check_int(value, name: str) -> int:
     """Return ``value`` as an int; any integer (not bool) is accepted."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+        raise TypeError(
+            f"{name} must be an integer, got {type(value).__name__} {value!r}"
+        )
     return int(value)

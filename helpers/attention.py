@@ -24,7 +24,9 @@ from helpers.kernels import as_log_kernel
 def _as_float_array(arr, name: str, min_ndim: int = 0) -> np.ndarray:
     out = np.asarray(arr)
     if out.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {out.dtype}")
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype {out.dtype}"
+        )
     if out.ndim < min_ndim:
         raise ValueError(
             f"{name} must have at least {min_ndim} dimensions (..., rows, features), "
@@ -56,7 +58,11 @@ def _as_mask(mask, shape: tuple) -> np.ndarray:
 def _empty_rows_error(empty: np.ndarray, axis_len: int) -> ValueError:
     idx = [tuple(int(i) for i in row) for row in np.argwhere(empty)[:10]]
     shown = [i[0] if len(i) == 1 else i for i in idx]
-    where = "" if empty.ndim == 1 else " (indices: leading batch/head dimensions, then the query)"
+    where = (
+        ""
+        if empty.ndim == 1
+        else " (indices: leading batch/head dimensions, then the query)"
+    )
     more = "" if empty.sum() <= 10 else f" and {int(empty.sum()) - 10} more"
     return ValueError(
         f"query rows {shown}{more}{where} see no key: every one of their {axis_len} keys is masked "
@@ -103,11 +109,15 @@ def softmax(scores, mask=None, axis: int = -1) -> np.ndarray:
     """
     s = _as_float_array(scores, "scores", min_ndim=1)
     if np.isnan(s).any() or np.isposinf(s).any():
-        raise ValueError("scores contains NaN or +inf; only finite scores or -inf are allowed")
+        raise ValueError(
+            "scores contains NaN or +inf; only finite scores or -inf are allowed"
+        )
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
     if not -s.ndim <= axis < s.ndim:
-        raise ValueError(f"axis={axis} is out of range for scores with {s.ndim} dimensions")
+        raise ValueError(
+            f"axis={axis} is out of range for scores with {s.ndim} dimensions"
+        )
     if mask is not None:
         visible = _as_mask(mask, s.shape)
         s = np.where(visible, s, -np.inf)

@@ -68,7 +68,9 @@ def _check_params(params, formats, labels):
                 f"params keys must be identifiers (draw's keyword names), got {name!r}"
             )
         if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-            raise TypeError(f"params[{name!r}] must be a sequence of values, got {values!r}")
+            raise TypeError(
+                f"params[{name!r}] must be a sequence of values, got {values!r}"
+            )
         values = list(values)
         if not values:
             raise ValueError(f"params[{name!r}] is empty; give at least one value")
@@ -77,8 +79,14 @@ def _check_params(params, formats, labels):
             raise TypeError(f"params[{name!r}] mixes names and numbers")
         if not isinstance(values[0], str):
             for v in values:
-                if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
-                    raise ValueError(f"params[{name!r}] holds {v!r}; numbers must be finite reals")
+                if (
+                    isinstance(v, bool)
+                    or not isinstance(v, numbers.Real)
+                    or not np.isfinite(v)
+                ):
+                    raise ValueError(
+                        f"params[{name!r}] holds {v!r}; numbers must be finite reals"
+                    )
         grid[name] = values
     formats = dict(formats or {})
     labels = dict(labels or {})
@@ -100,7 +108,9 @@ def _value_text(name, value, formats, labels):
 
 def _png(image, compress_level: int = 9) -> bytes:
     buf = io.BytesIO()
-    image.save(buf, format="PNG", compress_level=compress_level, optimize=compress_level == 9)
+    image.save(
+        buf, format="PNG", compress_level=compress_level, optimize=compress_level == 9
+    )
     return buf.getvalue()
 
 
@@ -129,11 +139,19 @@ class Explorable:
             )
         self.grid, self.formats, self.labels = _check_params(params, formats, labels)
         if not (isinstance(alt, str) and alt.strip()) and not callable(alt):
-            raise TypeError("alt must be a non-empty string (format fields allowed) or a callable")
+            raise TypeError(
+                "alt must be a non-empty string (format fields allowed) or a callable"
+            )
         self.draw, self.alt = draw, alt
         if len(figsize) != 2 or min(figsize) <= 0:
-            raise ValueError(f"figsize must be (width, height) in inches > 0, got {figsize!r}")
-        if isinstance(dpi, bool) or not isinstance(dpi, numbers.Integral) or not 20 <= dpi <= 300:
+            raise ValueError(
+                f"figsize must be (width, height) in inches > 0, got {figsize!r}"
+            )
+        if (
+            isinstance(dpi, bool)
+            or not isinstance(dpi, numbers.Integral)
+            or not 20 <= dpi <= 300
+        ):
             raise ValueError(f"dpi must be an integer in 20..300, got {dpi!r}")
         self.figsize, self.dpi = tuple(figsize), int(dpi)
         start = dict(start or {})
@@ -144,7 +162,9 @@ class Explorable:
         for name, values in self.grid.items():
             if name in start:
                 if start[name] not in values:
-                    raise ValueError(f"start[{name!r}] = {start[name]!r} is not one of its values")
+                    raise ValueError(
+                        f"start[{name!r}] = {start[name]!r} is not one of its values"
+                    )
                 self.start[name] = start[name]
             else:
                 self.start[name] = values[len(values) // 2]
@@ -199,7 +219,9 @@ class Explorable:
         if self._update is not None and isinstance(
             fig.get_layout_engine(), ConstrainedLayoutEngine
         ):
-            fig.set_layout_engine("none")  # keep the first frame's layout: no re-layout per frame
+            fig.set_layout_engine(
+                "none"
+            )  # keep the first frame's layout: no re-layout per frame
         width, height = fig.canvas.get_width_height(physical=True)
         return Image.frombuffer(
             "RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
@@ -222,17 +244,26 @@ class Explorable:
                 .convert("RGB")
                 .quantize(colors=256, method=Image.Quantize.MEDIANCUT)
             )
-            frames.append("data:image/png;base64," + base64.b64encode(_png(small)).decode())
+            frames.append(
+                "data:image/png;base64," + base64.b64encode(_png(small)).decode()
+            )
             alts.append(self.alt_text(values))
         names = list(self.grid)
-        uid = "explore-" + hashlib.sha1("".join(frames[:1] + alts).encode()).hexdigest()[:10]
+        uid = (
+            "explore-"
+            + hashlib.sha1("".join(frames[:1] + alts).encode()).hexdigest()[:10]
+        )
         dims = [len(self.grid[n]) for n in names]
         texts = [
-            [_value_text(n, v, self.formats, self.labels) for v in self.grid[n]] for n in names
+            [_value_text(n, v, self.formats, self.labels) for v in self.grid[n]]
+            for n in names
         ]
         start = [self.grid[n].index(self.start[n]) for n in names]
         first = int(np.ravel_multi_index(start, dims))
-        parts = [f'<div class="explorable" id="{uid}">', '<div class="explorable-controls">']
+        parts = [
+            f'<div class="explorable" id="{uid}">',
+            '<div class="explorable-controls">',
+        ]
         for axis, name in enumerate(names):
             cid = f"{uid}-{name}"
             label = html.escape(self.labels.get(name, name))
@@ -263,7 +294,9 @@ class Explorable:
             f'height="{int(self.figsize[1] * self.dpi)}">'
         )
         parts.append("</div>")
-        data = json.dumps({"frames": frames, "alts": alts, "dims": dims, "texts": texts})
+        data = json.dumps(
+            {"frames": frames, "alts": alts, "dims": dims, "texts": texts}
+        )
         parts.append(_SCRIPT.replace("__ID__", uid).replace("__DATA__", data))
         return "\n".join(parts)
 
@@ -278,7 +311,9 @@ class Explorable:
                     options=values, value=self.start[name], description=label
                 )
             else:
-                options = [(self.formats.get(name, "{:.3g}").format(v), v) for v in values]
+                options = [
+                    (self.formats.get(name, "{:.3g}").format(v), v) for v in values
+                ]
                 controls[name] = widgets.SelectionSlider(
                     options=options,
                     value=self.start[name],
@@ -292,7 +327,9 @@ class Explorable:
 
         for control in controls.values():
             control.observe(redraw, names="value")
-        return ExplorableBox([widgets.HBox(list(controls.values())), image], names=list(controls))
+        return ExplorableBox(
+            [widgets.HBox(list(controls.values())), image], names=list(controls)
+        )
 
 
 class ExplorableBox(widgets.VBox):
@@ -358,11 +395,20 @@ def explore(
         Display it (make it the last expression of a cell).
     """
     explorable = Explorable(
-        draw, params, alt=alt, formats=formats, labels=labels, figsize=figsize, dpi=dpi, start=start
+        draw,
+        params,
+        alt=alt,
+        formats=formats,
+        labels=labels,
+        figsize=figsize,
+        dpi=dpi,
+        start=start,
     )
     mode = os.environ.get(MODE_VARIABLE, "live") if mode is None else mode
     if mode not in ("live", "static"):
-        raise ValueError(f"mode must be 'live' or 'static', got {mode!r} (from {MODE_VARIABLE}?)")
+        raise ValueError(
+            f"mode must be 'live' or 'static', got {mode!r} (from {MODE_VARIABLE}?)"
+        )
     if mode == "static":
         from IPython.display import HTML
 

@@ -85,13 +85,17 @@ def check_kernel(kernel, name: str = "kernel"):
         return kernel
     if callable(kernel):
         return kernel
-    raise TypeError(f"{name} must be a kernel name or a callable, got {type(kernel).__name__}")
+    raise TypeError(
+        f"{name} must be a kernel name or a callable, got {type(kernel).__name__}"
+    )
 
 
 def _as_scaled_distances(u, name: str = "u") -> np.ndarray:
     arr = np.asarray(u)
     if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype {arr.dtype}"
+        )
     arr = np.abs(arr.astype(np.float64, copy=False))
     if np.isnan(arr).any():
         raise ValueError(f"{name} contains NaN")
@@ -187,7 +191,9 @@ def pairwise_distances(a, b=None) -> np.ndarray:
         return np.sqrt(np.einsum("mnd,mnd->mn", diff, diff))
 
 
-def gram_matrix(a, b=None, bandwidth: float = 1.0, kernel: str = "gaussian") -> np.ndarray:
+def gram_matrix(
+    a, b=None, bandwidth: float = 1.0, kernel: str = "gaussian"
+) -> np.ndarray:
     r"""Kernel matrix :math:`G_{ij} = K(\lVert a_i - b_j \rVert / h)`.
 
     Parameters
@@ -258,7 +264,9 @@ def polynomial_kernel(a, b=None, degree: int = 2, coef0: float = 1.0) -> np.ndar
 
 
 def _check_coef0(coef0) -> float:
-    if isinstance(coef0, bool) or not isinstance(coef0, (int, float, np.integer, np.floating)):
+    if isinstance(coef0, bool) or not isinstance(
+        coef0, (int, float, np.integer, np.floating)
+    ):
         raise TypeError(f"coef0 must be a real number, got {type(coef0).__name__}")
     coef0 = float(coef0)
     if not np.isfinite(coef0) or coef0 < 0:

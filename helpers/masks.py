@@ -21,7 +21,9 @@ from helpers._validate import check_int, check_positive_int
 def _size(n, name: str = "n") -> int:
     n = check_int(n, name)
     if n < 1:
-        raise ValueError(f"{name} must be >= 1 (a sequence needs at least one position), got {n}")
+        raise ValueError(
+            f"{name} must be >= 1 (a sequence needs at least one position), got {n}"
+        )
     return n
 
 
@@ -120,7 +122,9 @@ def key_padding(lengths, n: int) -> np.ndarray:
     n = _size(n)
     arr = np.asarray(lengths)
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"lengths must be a non-empty 1-D array (B,), got shape {arr.shape}")
+        raise ValueError(
+            f"lengths must be a non-empty 1-D array (B,), got shape {arr.shape}"
+        )
     if arr.dtype.kind not in "iu":
         raise TypeError(f"lengths must hold integers, got dtype {arr.dtype}")
     bad = (arr < 1) | (arr > n)

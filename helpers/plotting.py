@@ -24,7 +24,10 @@ PALETTE = {
 }
 """Okabe-Ito colours by name."""
 
-CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]
+CYCLE = [
+    PALETTE[c]
+    for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")
+]
 """The default colour cycle of every figure, in order of contrast on white."""
 
 HEATMAP_CMAP = "viridis"
@@ -67,9 +70,13 @@ def _as_finite_array(values, name: str, kinds: str = "iuf") -> np.ndarray:
     try:
         arr = np.asarray(values)
     except ValueError as err:
-        raise ValueError(f"{name} is not a rectangular array of numbers: {err}") from None
+        raise ValueError(
+            f"{name} is not a rectangular array of numbers: {err}"
+        ) from None
     if arr.dtype.kind not in kinds:
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype {arr.dtype}"
+        )
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape})")
     arr = arr.astype(float)
@@ -84,7 +91,9 @@ def _check_labels(labels, name: str, size: int, axis: str) -> None:
     try:
         count = len(labels)
     except TypeError:
-        raise TypeError(f"{name} must be a sequence of str, got {type(labels).__name__}") from None
+        raise TypeError(
+            f"{name} must be a sequence of str, got {type(labels).__name__}"
+        ) from None
     if count != size:
         raise ValueError(f"{name} has {count} entries for {size} {axis}-positions")
 
@@ -110,8 +119,16 @@ def plot_data(ax, x, y, *, label: str = "data", **kwargs):
     x = _as_finite_array(x, "x")
     y = _as_finite_array(y, "y")
     if x.ndim != 1 or y.shape != x.shape:
-        raise ValueError(f"x and y must be 1-D of the same length, got {x.shape} and {y.shape}")
-    style = {"color": PALETTE["black"], "s": 22, "alpha": 0.75, "zorder": 3, "label": label}
+        raise ValueError(
+            f"x and y must be 1-D of the same length, got {x.shape} and {y.shape}"
+        )
+    style = {
+        "color": PALETTE["black"],
+        "s": 22,
+        "alpha": 0.75,
+        "zorder": 3,
+        "label": label,
+    }
     style.update(kwargs)
     points = ax.scatter(x, y, **style)
     ax.set_xlabel("input $x$")
@@ -157,12 +174,20 @@ def weights_heatmap(
     _check_labels(query_labels, "query_labels", w.shape[0], "y")
     _check_labels(key_labels, "key_labels", w.shape[1], "x")
     image = ax.imshow(
-        w, aspect="auto", interpolation="nearest", cmap=HEATMAP_CMAP, vmin=0.0, vmax=vmax
+        w,
+        aspect="auto",
+        interpolation="nearest",
+        cmap=HEATMAP_CMAP,
+        vmin=0.0,
+        vmax=vmax,
     )
     ax.set_xlabel(f"{key_name} (column $j$)")
     ax.set_ylabel(f"{query_name} (row $i$)")
     ax.grid(False)
-    for labels, axis, size in ((query_labels, "y", w.shape[0]), (key_labels, "x", w.shape[1])):
+    for labels, axis, size in (
+        (query_labels, "y", w.shape[0]),
+        (key_labels, "x", w.shape[1]),
+    ):
         if labels is not None:
             getattr(ax, f"set_{axis}ticks")(range(size), labels)
     if key_labels is not None and max(len(str(s)) for s in key_labels) > 3:

@@ -64,8 +64,12 @@ def knn_weights(x_train, x_query, k: int) -> np.ndarray:
     """
     x_train, x_query = _points_pair(x_train, x_query)
     n = x_train.shape[0]
-    k = check_positive_int(k, "k", maximum=n, maximum_name="the number of training points n")
-    nearest = np.argsort(pairwise_distances(x_query, x_train), axis=1, kind="stable")[:, :k]
+    k = check_positive_int(
+        k, "k", maximum=n, maximum_name="the number of training points n"
+    )
+    nearest = np.argsort(pairwise_distances(x_query, x_train), axis=1, kind="stable")[
+        :, :k
+    ]
     weights = np.zeros((x_query.shape[0], n))
     np.put_along_axis(weights, nearest, 1.0 / k, axis=1)
     return weights
@@ -150,7 +154,9 @@ def _callable_log_kernel(kernel, x_query, x_train) -> np.ndarray:
     values = np.asarray(kernel(x_query, x_train))
     shape = (x_query.shape[0], x_train.shape[0])
     if values.dtype.kind not in "iuf":
-        raise TypeError(f"kernel returned an array of dtype {values.dtype}, not real numbers")
+        raise TypeError(
+            f"kernel returned an array of dtype {values.dtype}, not real numbers"
+        )
     if values.shape != shape:
         raise ValueError(
             f"kernel returned shape {values.shape}; a kernel called as "
@@ -164,7 +170,9 @@ def _callable_log_kernel(kernel, x_query, x_train) -> np.ndarray:
             raise ValueError("kernel (a log-kernel) returned +inf")
         return values
     if (values < 0).any():
-        raise ValueError("kernel returned negative values; smoothing kernels must be >= 0")
+        raise ValueError(
+            "kernel returned negative values; smoothing kernels must be >= 0"
+        )
     if np.isinf(values).any():
         raise ValueError(
             "kernel returned inf (overflow); return log-kernel values and wrap the "
@@ -235,11 +243,15 @@ def nw_weights(x_train, x_query, bandwidth: float, kernel="gaussian") -> np.ndar
     """
     h = check_positive_scalar(bandwidth, "bandwidth")
     logits = nw_log_kernel(x_train, x_query, h, kernel)
-    name = kernel if isinstance(kernel, str) else getattr(kernel, "__name__", "callable")
+    name = (
+        kernel if isinstance(kernel, str) else getattr(kernel, "__name__", "callable")
+    )
     return _normalise_rows(logits, f"bandwidth={h:g}, kernel={name!r}")
 
 
-def nadaraya_watson(x_train, y_train, x_query, bandwidth: float, kernel="gaussian") -> np.ndarray:
+def nadaraya_watson(
+    x_train, y_train, x_query, bandwidth: float, kernel="gaussian"
+) -> np.ndarray:
     r"""Nadaraya-Watson kernel regression (Nadaraya 1964, Watson 1964).
 
     .. math::  \hat m_h(x_q) = \frac{\sum_{i=1}^n K(\lVert x_q - x_i \rVert / h)\, y_i}
@@ -343,7 +355,9 @@ def loo_cv_error(x_train, y_train, bandwidths, kernel="gaussian") -> np.ndarray:
         else:  # leave point i out of its own average (never write into a callable's output)
             logits = np.where(diag, -np.inf, nw_log_kernel(x, x, h, kernel))
         try:
-            weights = _normalise_rows(logits, f"bandwidth={h:g}, leaving each point out")
+            weights = _normalise_rows(
+                logits, f"bandwidth={h:g}, leaving each point out"
+            )
         except ValueError as err:
             raise ValueError(
                 f"bandwidths[{b}]={h:g} is too small for leave-one-out: "

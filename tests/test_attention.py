@@ -47,7 +47,10 @@ def qkv():
 def test_attention_equals_loop(qkv):
     Q, K, V = qkv
     np.testing.assert_allclose(
-        scaled_dot_product_attention(Q, K, V), loop_attention(Q, K, V), rtol=0, atol=1e-12
+        scaled_dot_product_attention(Q, K, V),
+        loop_attention(Q, K, V),
+        rtol=0,
+        atol=1e-12,
     )
 
 
@@ -89,7 +92,9 @@ def test_bandwidth_of_the_attention_kernel_is_a_temperature():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(5, 3))
     tau = 2.5
-    nw = nadaraya_watson(X, X, X, np.sqrt(tau), kernel=attention_log_kernel(np.eye(3), np.eye(3)))
+    nw = nadaraya_watson(
+        X, X, X, np.sqrt(tau), kernel=attention_log_kernel(np.eye(3), np.eye(3))
+    )
     scores = X @ X.T / np.sqrt(3) / tau
     ref = np.exp(scores - scores.max(1, keepdims=True))
     np.testing.assert_allclose(nw, (ref / ref.sum(1, keepdims=True)) @ X, atol=1e-12)
@@ -97,7 +102,11 @@ def test_bandwidth_of_the_attention_kernel_is_a_temperature():
 
 def test_batch_and_head_dimensions_broadcast():
     rng = np.random.default_rng(2)
-    Q, K, V = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 6, 5)), rng.normal(size=(6, 2))
+    Q, K, V = (
+        rng.normal(size=(2, 3, 4, 5)),
+        rng.normal(size=(2, 3, 6, 5)),
+        rng.normal(size=(6, 2)),
+    )
     out = scaled_dot_product_attention(Q, K, V, mask=masks.causal(6)[:4])
     assert out.shape == (2, 3, 4, 2)
     for b in range(2):
@@ -132,12 +141,15 @@ def test_softmax_matches_definition_and_axis():
 def test_minus_inf_scores_are_the_same_as_a_mask():
     s = np.array([[0.5, -np.inf, 2.0]])
     np.testing.assert_allclose(
-        softmax(s), softmax(np.array([[0.5, 7.0, 2.0]]), mask=np.array([[True, False, True]]))
+        softmax(s),
+        softmax(np.array([[0.5, 7.0, 2.0]]), mask=np.array([[True, False, True]])),
     )
 
 
 @given(
-    hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6)), elements=finite),
+    hnp.arrays(
+        np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6)), elements=finite
+    ),
     st.floats(-1e6, 1e6),
 )
 def test_softmax_properties(scores, shift):
@@ -178,7 +190,11 @@ GOOD_Q, GOOD_K, GOOD_V = np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 2))
         ({"V": np.zeros((3, 2))}, ValueError, "V has 3"),
         ({"mask": np.ones((3, 4), bool)}, ValueError, "mask of shape"),
         ({"mask": np.ones((2, 4))}, TypeError, "mask must be a boolean"),
-        ({"mask": np.zeros((2, 4), bool)}, ValueError, r"query rows \[0, 1\] see no key"),
+        (
+            {"mask": np.zeros((2, 4), bool)},
+            ValueError,
+            r"query rows \[0, 1\] see no key",
+        ),
         ({"Q": np.array([[np.nan, 0, 0]])}, ValueError, "Q contains"),
         ({"K": np.full((4, 3), np.inf)}, ValueError, "K contains"),
         ({"V": np.full((4, 2), np.nan)}, ValueError, "V contains"),
@@ -186,7 +202,11 @@ GOOD_Q, GOOD_K, GOOD_V = np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 2))
         ({"Q": np.zeros((0, 3))}, ValueError, "Q is empty"),
         ({"Q": np.zeros(3)}, ValueError, "Q must have at least 2"),
         ({"Q": np.array([["a", "b", "c"]])}, TypeError, "Q must hold real numbers"),
-        ({"Q": np.zeros((2, 2, 3)), "K": np.zeros((3, 4, 3))}, ValueError, "do not broadcast"),
+        (
+            {"Q": np.zeros((2, 2, 3)), "K": np.zeros((3, 4, 3))},
+            ValueError,
+            "do not broadcast",
+        ),
     ],
 )
 def test_bad_input(kwargs, error, match):
@@ -228,4 +248,6 @@ def test_attention_log_kernel_bad_input(wq, wk, match):
 def test_attention_log_kernel_checks_input_dimension():
     kern = attention_log_kernel(np.eye(3), np.eye(3))
     with pytest.raises(ValueError, match="W_q and W_k expect d = 3"):
-        nadaraya_watson(np.zeros((2, 2)), np.zeros(2), np.zeros((1, 2)), 1.0, kernel=kern)
+        nadaraya_watson(
+            np.zeros((2, 2)), np.zeros(2), np.zeros((1, 2)), 1.0, kernel=kern
+        )

@@ -44,7 +44,9 @@ def test_noisy_sine_seed_changes_the_draw_and_same_seed_repeats_it():
 
 
 def test_noisy_sine_accepts_numpy_scalars():
-    x, _ = data.noisy_sine(n=np.int64(5), seed=np.int32(3), low=np.float32(0), high=np.int64(2))
+    x, _ = data.noisy_sine(
+        n=np.int64(5), seed=np.int32(3), low=np.float32(0), high=np.int64(2)
+    )
     assert x.shape == (5,)
     assert np.all((x >= 0) & (x < 2))
 
@@ -63,7 +65,9 @@ def test_noisy_sine_matches_an_independent_random_state(n, seed, low, width, noi
     x_ref = rng.uniform(low, high, n)
     eps = rng.normal(size=n)
     np.testing.assert_array_equal(x, x_ref)
-    np.testing.assert_allclose(y, 2 * np.sin(x_ref) + noise * eps, rtol=1e-15, atol=1e-13)
+    np.testing.assert_allclose(
+        y, 2 * np.sin(x_ref) + noise * eps, rtol=1e-15, atol=1e-13
+    )
     assert np.all((x >= low) & (x <= high))
     assert np.isfinite(y).all()
 

@@ -85,7 +85,9 @@ def test_mode_comes_from_the_environment(monkeypatch):
 
 
 def test_render_returns_png_of_the_right_size():
-    png = Explorable(draw, {"h": [1.0]}, alt="x", figsize=(4, 3), dpi=50).render({"h": 1.0})
+    png = Explorable(draw, {"h": [1.0]}, alt="x", figsize=(4, 3), dpi=50).render(
+        {"h": 1.0}
+    )
     assert Image.open(io.BytesIO(png)).size == (200, 150)
 
 
@@ -100,8 +102,16 @@ def test_render_returns_png_of_the_right_size():
         ({"params": {"h": [0.1, "a"]}}, TypeError, "mixes names and numbers"),
         ({"params": {"not valid": [1]}}, ValueError, "params keys must be identifiers"),
         ({"alt": ""}, TypeError, "alt must be a non-empty string"),
-        ({"formats": {"k": "{}"}}, ValueError, r"formats names unknown parameters \['k'\]"),
-        ({"start": {"h": 7.0}}, ValueError, r"start\['h'\] = 7.0 is not one of its values"),
+        (
+            {"formats": {"k": "{}"}},
+            ValueError,
+            r"formats names unknown parameters \['k'\]",
+        ),
+        (
+            {"start": {"h": 7.0}},
+            ValueError,
+            r"start\['h'\] = 7.0 is not one of its values",
+        ),
         ({"dpi": 5}, ValueError, "dpi must be an integer in 20..300"),
         ({"figsize": (0, 3)}, ValueError, "figsize must be"),
         ({"mode": "web"}, ValueError, "mode must be 'live' or 'static'"),

@@ -38,7 +38,9 @@ def test_profile_exact_values(kernel):
 def test_epanechnikov_is_quadratic_not_triangular():
     u = np.array([0.25, 0.5, 0.75])
     np.testing.assert_allclose(kernels.profile(u, "epanechnikov"), 1 - u**2, rtol=1e-15)
-    assert not np.allclose(kernels.profile(u, "epanechnikov"), kernels.profile(u, "triangular"))
+    assert not np.allclose(
+        kernels.profile(u, "epanechnikov"), kernels.profile(u, "triangular")
+    )
 
 
 def test_default_profile_is_gaussian():
@@ -76,7 +78,9 @@ def test_profile_at_infinity_is_zero_without_warnings(kernel):
 )
 def test_profile_matches_the_formula(u, kernel):
     out = kernels.profile(u, kernel)
-    np.testing.assert_allclose(out, reference_profile(u, kernel), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        out, reference_profile(u, kernel), rtol=1e-12, atol=1e-15
+    )
     assert np.all((out >= 0) & (out <= 1))
 
 
@@ -102,7 +106,9 @@ def test_log_profile_is_the_log_of_profile_and_never_nan(u, kernel):
     assert np.all(log_k <= 0)
     k = kernels.profile(u, kernel)
     positive = k > 0
-    np.testing.assert_allclose(log_k[positive], np.log(k[positive]), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        log_k[positive], np.log(k[positive]), rtol=1e-12, atol=1e-14
+    )
     # Where K underflows (or is 0 outside the support) the log is still exact.
     if kernel == "gaussian":
         np.testing.assert_allclose(log_k, -0.5 * u**2, rtol=1e-15)
@@ -148,8 +154,12 @@ def test_check_kernel_accepts_exactly_the_known_names(name):
 
 
 def test_pairwise_distances_known_values():
-    np.testing.assert_array_equal(kernels.pairwise_distances([0.0, 3.0], [1.0]), [[1.0], [2.0]])
-    np.testing.assert_array_equal(kernels.pairwise_distances([[0.0, 0.0]], [[3.0, 4.0]]), [[5.0]])
+    np.testing.assert_array_equal(
+        kernels.pairwise_distances([0.0, 3.0], [1.0]), [[1.0], [2.0]]
+    )
+    np.testing.assert_array_equal(
+        kernels.pairwise_distances([[0.0, 0.0]], [[3.0, 4.0]]), [[5.0]]
+    )
 
 
 @given(train_query(max_n=10, max_m=10, max_d=4))
@@ -174,7 +184,8 @@ def test_pairwise_distances_to_self_are_symmetric_with_zero_diagonal(points):
 def test_pairwise_distances_1d_equals_column_2d():
     a, b = np.array([0.5, -1.0, 2.0]), np.array([3.0, 0.0])
     np.testing.assert_array_equal(
-        kernels.pairwise_distances(a, b), kernels.pairwise_distances(a[:, None], b[:, None])
+        kernels.pairwise_distances(a, b),
+        kernels.pairwise_distances(a[:, None], b[:, None]),
     )
 
 
@@ -222,7 +233,9 @@ def test_gaussian_gram_matrix_is_symmetric_positive_semidefinite(x, h):
 
 def test_gram_matrix_default_example():
     np.testing.assert_allclose(
-        kernels.gram_matrix([0.0, 1.0]), [[1.0, np.exp(-0.5)], [np.exp(-0.5), 1.0]], rtol=1e-15
+        kernels.gram_matrix([0.0, 1.0]),
+        [[1.0, np.exp(-0.5)], [np.exp(-0.5), 1.0]],
+        rtol=1e-15,
     )
 
 
@@ -237,7 +250,10 @@ def test_uniform_gram_matrix_is_not_positive_semidefinite_for_some_points():
 
 def test_polynomial_kernel_known_value():
     assert kernels.polynomial_kernel([[1.0, 2.0]], [[3.0, 4.0]]).tolist() == [[144.0]]
-    assert kernels.polynomial_kernel([[1.0, 2.0]], [[3.0, 4.0]], degree=3, coef0=0.0)[0, 0] == 11**3
+    assert (
+        kernels.polynomial_kernel([[1.0, 2.0]], [[3.0, 4.0]], degree=3, coef0=0.0)[0, 0]
+        == 11**3
+    )
 
 
 @given(
@@ -248,7 +264,9 @@ def test_polynomial_kernel_known_value():
 def test_polynomial_kernel_equals_sklearn(points, degree, coef0):
     b, a = points
     out = kernels.polynomial_kernel(a, b, degree=degree, coef0=coef0)
-    ref = sk_polynomial_kernel(as_2d(a), as_2d(b), degree=degree, gamma=1.0, coef0=coef0)
+    ref = sk_polynomial_kernel(
+        as_2d(a), as_2d(b), degree=degree, gamma=1.0, coef0=coef0
+    )
     np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-9)
     np.testing.assert_array_equal(
         kernels.polynomial_kernel(a, degree=degree, coef0=coef0).shape, (len(a), len(a))
@@ -268,7 +286,10 @@ def test_polynomial_features_reproduce_the_kernel(points, degree, coef0):
     assert phi_a.shape == (len(a), math.comb(d + degree, degree))
     kernel = kernels.polynomial_kernel(a, b, degree=degree, coef0=coef0)
     # Scale of the terms summed: (|a||b| + c)^p bounds every |k| and the cancellation error.
-    scale = np.linalg.norm(as_2d(a), axis=1)[:, None] * np.linalg.norm(as_2d(b), axis=1) + coef0
+    scale = (
+        np.linalg.norm(as_2d(a), axis=1)[:, None] * np.linalg.norm(as_2d(b), axis=1)
+        + coef0
+    )
     np.testing.assert_allclose(
         phi_a @ phi_b.T, kernel, rtol=0, atol=1e-10 * (1 + scale**degree).max()
     )
@@ -278,7 +299,9 @@ def test_polynomial_features_known_map_in_one_dimension():
     # (xy + 1)^2 = 1 + 2xy + x^2 y^2: phi(x) = (1, sqrt(2) x, x^2), in some order.
     phi = kernels.polynomial_features([2.0], degree=2, coef0=1.0)
     assert phi.shape == (1, 3)
-    np.testing.assert_allclose(np.sort(phi[0]), np.sort([1.0, np.sqrt(2) * 2, 4.0]), rtol=1e-15)
+    np.testing.assert_allclose(
+        np.sort(phi[0]), np.sort([1.0, np.sqrt(2) * 2, 4.0]), rtol=1e-15
+    )
 
 
 # ------------------------------------------------------- random Fourier features
@@ -289,7 +312,9 @@ def test_random_fourier_features_shape_bound_and_determinism():
     z = kernels.random_fourier_features(x, n_features=64, bandwidth=0.7, seed=3)
     assert z.shape == (9, 64)
     assert np.all(np.abs(z) <= np.sqrt(2 / 64) + 1e-15)
-    np.testing.assert_array_equal(z, kernels.random_fourier_features(x, 64, 0.7, seed=3))
+    np.testing.assert_array_equal(
+        z, kernels.random_fourier_features(x, 64, 0.7, seed=3)
+    )
     assert not np.array_equal(z, kernels.random_fourier_features(x, 64, 0.7, seed=4))
 
 
@@ -302,7 +327,9 @@ def test_random_fourier_features_converge_to_the_gaussian_kernel():
         z = kernels.random_fourier_features(x, n_features, bandwidth=h, seed=1)
         errors.append(np.abs(z @ z.T - exact).max())
     assert errors[1] < 0.05  # O(D^-1/2)
-    assert errors[1] < errors[0] / 3  # 10x the error at 100x fewer features, give or take
+    assert (
+        errors[1] < errors[0] / 3
+    )  # 10x the error at 100x fewer features, give or take
 
 
 @given(

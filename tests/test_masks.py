@@ -18,9 +18,12 @@ def by_loop(rule, m, n):
 def test_patterns_match_their_definitions(n, w):
     assert np.array_equal(masks.causal(n), by_loop(lambda i, j: j <= i, n, n))
     assert np.array_equal(masks.full(n, n + 1), np.ones((n, n + 1), bool))
-    assert np.array_equal(masks.sliding_window(n, w), by_loop(lambda i, j: abs(i - j) <= w, n, n))
     assert np.array_equal(
-        masks.sliding_window(n, w, causal=True), by_loop(lambda i, j: 0 <= i - j <= w, n, n)
+        masks.sliding_window(n, w), by_loop(lambda i, j: abs(i - j) <= w, n, n)
+    )
+    assert np.array_equal(
+        masks.sliding_window(n, w, causal=True),
+        by_loop(lambda i, j: 0 <= i - j <= w, n, n),
     )
     s = w + 1
     assert np.array_equal(
@@ -86,10 +89,22 @@ def test_from_predicate_cross_shape():
         (lambda: masks.causal(2.0), TypeError, "n must be an integer"),
         (lambda: masks.full(3, -2), ValueError, "n must be >= 1"),
         (lambda: masks.sliding_window(4, -1), ValueError, "window must be >= 0"),
-        (lambda: masks.sliding_window(4, 1, causal=1), TypeError, "causal must be a bool"),
+        (
+            lambda: masks.sliding_window(4, 1, causal=1),
+            TypeError,
+            "causal must be a bool",
+        ),
         (lambda: masks.strided(4, 0), ValueError, "stride must be >= 1"),
-        (lambda: masks.global_local(4, 1, [4]), ValueError, "global_tokens holds position 4"),
-        (lambda: masks.global_local(4, 1, [0.5]), TypeError, "global_tokens must hold integers"),
+        (
+            lambda: masks.global_local(4, 1, [4]),
+            ValueError,
+            "global_tokens holds position 4",
+        ),
+        (
+            lambda: masks.global_local(4, 1, [0.5]),
+            TypeError,
+            "global_tokens must hold integers",
+        ),
         (lambda: masks.key_padding([0, 2], 3), ValueError, r"lengths\[0\] = 0"),
         (lambda: masks.key_padding([2, 4], 3), ValueError, r"lengths\[1\] = 4"),
         (lambda: masks.key_padding([1.5], 3), TypeError, "lengths must hold integers"),
@@ -98,7 +113,11 @@ def test_from_predicate_cross_shape():
         (lambda: masks.random(4, 0), ValueError, "n_random must be >= 1"),
         (lambda: masks.random(4, 1, seed=-1), ValueError, "seed must be >= 0"),
         (lambda: masks.from_predicate("x", 3), TypeError, "predicate must be callable"),
-        (lambda: masks.from_predicate(lambda i, j: i - j, 3), TypeError, "must return booleans"),
+        (
+            lambda: masks.from_predicate(lambda i, j: i - j, 3),
+            TypeError,
+            "must return booleans",
+        ),
         (
             lambda: masks.from_predicate(lambda i, j: np.ones((2, 2), bool), 3),
             ValueError,

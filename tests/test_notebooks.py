@@ -33,13 +33,19 @@ def test_there_are_notebooks():
 def test_executed_top_to_bottom_without_errors(path):
     nb = load(path)
     counts = [c["execution_count"] for c in code_cells(nb)]
-    assert counts == list(range(1, len(counts) + 1)), "run it top to bottom in a fresh kernel"
+    assert counts == list(range(1, len(counts) + 1)), (
+        "run it top to bottom in a fresh kernel"
+    )
     for cell in code_cells(nb):
         for out in cell["outputs"]:
             assert out["output_type"] != "error", cell["source"][:200]
             if out["output_type"] == "stream":
-                assert out["name"] == "stdout", f"stderr output: {''.join(out['text'])[:200]}"
-            text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+                assert out["name"] == "stdout", (
+                    f"stderr output: {''.join(out['text'])[:200]}"
+                )
+            text = "".join(out.get("text", "")) + "".join(
+                out.get("data", {}).get("text/plain", "")
+            )
             assert not re.search(r" at 0x[0-9a-f]+", text), (
                 f"object address in output: {text[:200]}"
             )
@@ -55,7 +61,9 @@ def test_every_figure_cell_stores_its_figure_and_alt_text(path):
             assert pngs, f"{path.name}: a figure cell stored no image:\n{source[:300]}"
         if pngs:
             alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
-            assert alt.strip(), f"{path.name}: a figure without alt text:\n{source[:300]}"
+            assert alt.strip(), (
+                f"{path.name}: a figure without alt text:\n{source[:300]}"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -68,8 +76,12 @@ def test_no_widget_state_is_stored(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_one_title_and_the_closing_sections(path):
     nb = load(path)
-    markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    prose = re.sub(r"^```+python\n.*?^```+$", "", markdown, flags=re.M | re.S)  # code in solutions
+    markdown = "\n".join(
+        "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+    )
+    prose = re.sub(
+        r"^```+python\n.*?^```+$", "", markdown, flags=re.M | re.S
+    )  # code in solutions
     assert len(re.findall(r"^# ", prose, re.M)) == 1
     for heading in ("## Summary", "## Exercises", "## References"):
         assert heading in markdown, f"{path.name} lacks {heading}"

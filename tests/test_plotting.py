@@ -47,7 +47,9 @@ def test_cycle_colours_contrast_with_white():
 
 
 def test_use_book_style_sets_the_rc_parameters():
-    assert mpl.rcParams["axes.grid"] is False  # matplotlib's default, restored by conftest
+    assert (
+        mpl.rcParams["axes.grid"] is False
+    )  # matplotlib's default, restored by conftest
     plotting.use_book_style()
     for key, value in plotting.STYLE.items():
         if key == "axes.prop_cycle":
@@ -118,8 +120,13 @@ def test_plot_data_scatters_the_points_with_labels():
 
 def test_plot_data_kwargs_override_the_defaults():
     _, ax = plt.subplots()
-    points = plotting.plot_data(ax, [0, 1], [1, 2], color=plotting.PALETTE["vermillion"], s=5)
-    assert to_hex(points.get_facecolor()[0]).upper() == plotting.PALETTE["vermillion"].upper()
+    points = plotting.plot_data(
+        ax, [0, 1], [1, 2], color=plotting.PALETTE["vermillion"], s=5
+    )
+    assert (
+        to_hex(points.get_facecolor()[0]).upper()
+        == plotting.PALETTE["vermillion"].upper()
+    )
     np.testing.assert_array_equal(points.get_sizes(), [5])
 
 

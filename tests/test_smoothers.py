@@ -109,14 +109,22 @@ def test_knn_regress_equals_sklearn_on_the_seed_data(seed_data, k):
         .fit(x[:, None], y)
         .predict(grid[:, None])
     )
-    np.testing.assert_allclose(smoothers.knn_regress(x, y, grid, k), ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        smoothers.knn_regress(x, y, grid, k), ref, rtol=1e-12, atol=1e-12
+    )
 
 
 def test_knn_regress_equals_sklearn_in_three_dimensions():
     rng = np.random.default_rng(1)
-    x, y, q = rng.normal(size=(30, 3)), rng.normal(size=(30, 2)), rng.normal(size=(9, 3))
+    x, y, q = (
+        rng.normal(size=(30, 3)),
+        rng.normal(size=(30, 2)),
+        rng.normal(size=(9, 3)),
+    )
     ref = KNeighborsRegressor(n_neighbors=4, algorithm="brute").fit(x, y).predict(q)
-    np.testing.assert_allclose(smoothers.knn_regress(x, y, q, 4), ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        smoothers.knn_regress(x, y, q, 4), ref, rtol=1e-12, atol=1e-12
+    )
 
 
 def test_knn_with_k_equal_n_is_the_global_mean(seed_data):
@@ -155,7 +163,9 @@ def test_knn_regress_equals_sklearn(problem, data):
     x_train, y_train, x_query = problem
     k = data.draw(st.integers(1, len(x_train)))
     assume(no_ties_at_k(x_train, x_query, k))
-    model = KNeighborsRegressor(n_neighbors=k, algorithm="brute").fit(as_2d(x_train), y_train)
+    model = KNeighborsRegressor(n_neighbors=k, algorithm="brute").fit(
+        as_2d(x_train), y_train
+    )
     np.testing.assert_allclose(
         smoothers.knn_regress(x_train, y_train, x_query, k),
         model.predict(as_2d(x_query)),
@@ -210,7 +220,9 @@ def test_knn_1d_input_equals_a_single_column(problem, data):
 def test_nw_weights_docstring_example():
     e = np.exp(-0.5)
     np.testing.assert_allclose(
-        smoothers.nw_weights([0.0, 1.0], [0.0], 1.0), [[1 / (1 + e), e / (1 + e)]], rtol=1e-15
+        smoothers.nw_weights([0.0, 1.0], [0.0], 1.0),
+        [[1 / (1 + e), e / (1 + e)]],
+        rtol=1e-15,
     )
 
 
@@ -243,10 +255,16 @@ def test_naive_normalisation_underflows_where_log_space_does_not(seed_data):
         naive = naive_nw(x, y, query, h)
     assert np.isnan(naive).all()
     out = smoothers.nadaraya_watson(x, y, query, h)
-    np.testing.assert_allclose(out, y[np.argmax(x)], rtol=1e-15)  # the nearest point wins
+    np.testing.assert_allclose(
+        out, y[np.argmax(x)], rtol=1e-15
+    )  # the nearest point wins
 
 
-@given(compact_problem(), st.floats(-0.5, 1.3).map(lambda e: 10.0**e), st.sampled_from(KERNELS))
+@given(
+    compact_problem(),
+    st.floats(-0.5, 1.3).map(lambda e: 10.0**e),
+    st.sampled_from(KERNELS),
+)
 def test_nadaraya_watson_equals_the_naive_formula(problem, h, kernel):
     x_train, y_train, x_query = problem
     state = window_state(x_train, x_query, h, kernel)
@@ -282,7 +300,9 @@ def test_nw_prediction_ignores_the_order_of_training_points(problem, h, kernel, 
     assume(window_state(x_train, x_query, h, kernel) == "ok")
     perm = np.array(data.draw(st.permutations(range(len(x_train)))))
     out = smoothers.nadaraya_watson(x_train, y_train, x_query, h, kernel)
-    permuted = smoothers.nadaraya_watson(x_train[perm], y_train[perm], x_query, h, kernel)
+    permuted = smoothers.nadaraya_watson(
+        x_train[perm], y_train[perm], x_query, h, kernel
+    )
     np.testing.assert_allclose(permuted, out, rtol=1e-10, atol=1e-10)
     # A weighted average stays inside the range of the targets.
     assert np.all(out >= y_train.min() - 1e-10) and np.all(out <= y_train.max() + 1e-10)
@@ -312,19 +332,26 @@ def test_huge_bandwidth_gives_the_global_mean(problem, kernel):
     u_max = sorted_distances(x_train, x_query).max() / h
     tol = 2 * (u_max if kernel == "triangular" else u_max**2) + 1e-14
     np.testing.assert_allclose(w, 1 / len(x_train), rtol=tol)
-    np.testing.assert_allclose(out, y_train.mean(), rtol=0, atol=tol * (1 + np.abs(y_train).max()))
+    np.testing.assert_allclose(
+        out, y_train.mean(), rtol=0, atol=tol * (1 + np.abs(y_train).max())
+    )
 
 
 def test_limits_on_the_seed_data(seed_data):
     x, y = seed_data
     grid = np.linspace(0.01, 5.99, 97)
     np.testing.assert_array_equal(
-        smoothers.nadaraya_watson(x, y, grid, 1e-8), smoothers.knn_regress(x, y, grid, 1)
+        smoothers.nadaraya_watson(x, y, grid, 1e-8),
+        smoothers.knn_regress(x, y, grid, 1),
     )
-    np.testing.assert_allclose(smoothers.nadaraya_watson(x, y, grid, 1e8), y.mean(), rtol=1e-12)
+    np.testing.assert_allclose(
+        smoothers.nadaraya_watson(x, y, grid, 1e8), y.mean(), rtol=1e-12
+    )
     # Compact kernels at tiny h: a query on a training point sees only that point.
     for kernel in KERNELS:
-        np.testing.assert_array_equal(smoothers.nadaraya_watson(x, y, x, 1e-8, kernel), y)
+        np.testing.assert_array_equal(
+            smoothers.nadaraya_watson(x, y, x, 1e-8, kernel), y
+        )
 
 
 @given(regression_problem(max_n=10, d_y=2), bandwidths, st.sampled_from(KERNELS))
@@ -361,12 +388,16 @@ def test_knn_is_nw_with_an_adaptive_boxcar(seed_data):
 
 
 @given(compact_problem(), st.floats(-0.5, 1.3).map(lambda e: 10.0**e))
-def test_gaussian_log_kernel_is_minus_half_squared_distance_up_to_a_row_constant(problem, h):
+def test_gaussian_log_kernel_is_minus_half_squared_distance_up_to_a_row_constant(
+    problem, h
+):
     x_train, _, x_query = problem
     logits = smoothers.nw_log_kernel(x_train, x_query, h)
     ref = -(cdist(x_query, x_train) ** 2) / (2 * h**2)
     shift = logits - ref
-    np.testing.assert_allclose(shift, shift[:, :1] * np.ones_like(shift), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        shift, shift[:, :1] * np.ones_like(shift), rtol=1e-9, atol=1e-9
+    )
     assert np.all(logits.max(axis=1) == 0)  # the nearest point has log-weight 0
 
 
@@ -425,9 +456,13 @@ def test_callable_kernel_is_called_with_scaled_inputs():
 
 @given(
     hnp.arrays(
-        np.float64, st.tuples(st.integers(1, 8), st.integers(1, 4)), elements=small_coordinates
+        np.float64,
+        st.tuples(st.integers(1, 8), st.integers(1, 4)),
+        elements=small_coordinates,
     ),
-    hnp.arrays(np.float64, st.tuples(st.integers(1, 5), st.just(1)), elements=small_coordinates),
+    hnp.arrays(
+        np.float64, st.tuples(st.integers(1, 5), st.just(1)), elements=small_coordinates
+    ),
     st.floats(-1, 1).map(lambda e: 10.0**e),
 )
 def test_log_dot_product_kernel_gives_softmax_attention(keys, query_col, h):
@@ -448,7 +483,9 @@ def test_log_dot_product_kernel_stays_finite_for_scores_of_ten_thousand():
     kernel = as_log_kernel(lambda q, k: q @ k.T)
     w = smoothers.nw_weights(keys, query, 1.0, kernel)
     assert np.isfinite(w).all()
-    np.testing.assert_allclose(w, softmax(np.array([[1e4, 9999.0, -1e4]]), axis=1), rtol=1e-12)
+    np.testing.assert_allclose(
+        w, softmax(np.array([[1e4, 9999.0, -1e4]]), axis=1), rtol=1e-12
+    )
     out = smoothers.nadaraya_watson(keys, [1.0, 2.0, 3.0], query, 1.0, kernel)
     np.testing.assert_allclose(out, w @ [1.0, 2.0, 3.0], rtol=1e-14)
 
@@ -456,10 +493,14 @@ def test_log_dot_product_kernel_stays_finite_for_scores_of_ten_thousand():
 def test_log_kernel_minus_infinity_is_weight_zero():
     # A causal-style mask: query i sees keys j <= i only.
     kernel = as_log_kernel(
-        lambda q, k: np.where(np.arange(len(k)) <= np.arange(len(q))[:, None], 0.0, -np.inf)
+        lambda q, k: np.where(
+            np.arange(len(k)) <= np.arange(len(q))[:, None], 0.0, -np.inf
+        )
     )
     w = smoothers.nw_weights(np.arange(3.0), np.arange(3.0), 1.0, kernel)
-    np.testing.assert_allclose(w, [[1, 0, 0], [0.5, 0.5, 0], [1 / 3, 1 / 3, 1 / 3]], rtol=1e-15)
+    np.testing.assert_allclose(
+        w, [[1, 0, 0], [0.5, 0.5, 0], [1 / 3, 1 / 3, 1 / 3]], rtol=1e-15
+    )
 
 
 # ---------------------------------------------------------------- leave-one-out
@@ -467,7 +508,9 @@ def test_log_kernel_minus_infinity_is_weight_zero():
 
 def test_loo_cv_error_docstring_example():
     np.testing.assert_allclose(
-        smoothers.loo_cv_error([0.0, 1.0, 2.0], [0.0, 1.0, 2.0], [1e-3]), [2 / 3], rtol=1e-12
+        smoothers.loo_cv_error([0.0, 1.0, 2.0], [0.0, 1.0, 2.0], [1e-3]),
+        [2 / 3],
+        rtol=1e-12,
     )
 
 
@@ -522,16 +565,23 @@ def test_loo_cv_error_equals_brute_force_refits(problem, hs, kernel):
     np.testing.assert_allclose(out, ref, rtol=1e-9, atol=1e-9)
 
 
-@given(regression_problem(max_n=9, min_n=2, d_y=3), st.lists(bandwidths, min_size=1, max_size=3))
+@given(
+    regression_problem(max_n=9, min_n=2, d_y=3),
+    st.lists(bandwidths, min_size=1, max_size=3),
+)
 def test_loo_cv_error_multi_output_is_the_mean_over_outputs(problem, hs):
     x, y, _ = problem
     out = smoothers.loo_cv_error(x, y, hs)
-    columns = np.mean([smoothers.loo_cv_error(x, y[:, j], hs) for j in range(3)], axis=0)
+    columns = np.mean(
+        [smoothers.loo_cv_error(x, y[:, j], hs) for j in range(3)], axis=0
+    )
     np.testing.assert_allclose(out, columns, rtol=1e-12, atol=1e-12)
 
 
 @given(regression_problem(max_n=9, min_n=2))
-def test_loo_cv_error_at_tiny_gaussian_bandwidth_is_leave_one_out_nearest_neighbour(problem):
+def test_loo_cv_error_at_tiny_gaussian_bandwidth_is_leave_one_out_nearest_neighbour(
+    problem,
+):
     x, y, _ = problem
     dist = cdist(as_2d(x), as_2d(x))
     np.fill_diagonal(dist, np.inf)
@@ -541,7 +591,9 @@ def test_loo_cv_error_at_tiny_gaussian_bandwidth_is_leave_one_out_nearest_neighb
     nearest_other = np.argmin(dist, axis=1)
     ref = np.mean((y - y[nearest_other]) ** 2)
     for h in (1e-8, 1e-200):  # the second once overflowed to "too small"
-        np.testing.assert_allclose(smoothers.loo_cv_error(x, y, h), ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(
+            smoothers.loo_cv_error(x, y, h), ref, rtol=1e-12, atol=1e-12
+        )
 
 
 def test_loo_cv_error_does_not_write_into_a_log_kernels_output():

@@ -50,7 +50,12 @@ def smoother_cases(arg, values, exc, match, functions=None):
             continue
         for label, value in values.items():
             kwargs = {p: DEFAULTS[p] for p in params} | {arg: value}
-            case(functools.partial(func, **kwargs), exc, match, f"{func.__name__}-{arg}-{label}")
+            case(
+                functools.partial(func, **kwargs),
+                exc,
+                match,
+                f"{func.__name__}-{arg}-{label}",
+            )
 
 
 def axes():
@@ -60,7 +65,10 @@ def axes():
 # ------------------------------------------------------------------------ k
 smoother_cases("k", {"0": 0, "negative": -1}, ValueError, r"^k must be >= 1")
 smoother_cases(
-    "k", {"above-n": 6, "huge": 10**9}, ValueError, r"^k=\d+ exceeds the number of training points"
+    "k",
+    {"above-n": 6, "huge": 10**9},
+    ValueError,
+    r"^k=\d+ exceeds the number of training points",
 )
 smoother_cases(
     "k",
@@ -86,7 +94,12 @@ smoother_cases(
 for arg in ("x_train", "x_query", "y_train"):
     smoother_cases(
         arg,
-        {"list": [], "array": np.array([]), "2d": np.empty((0, 1)), "no-columns": np.empty((5, 0))},
+        {
+            "list": [],
+            "array": np.array([]),
+            "2d": np.empty((0, 1)),
+            "no-columns": np.empty((5, 0)),
+        },
         ValueError,
         rf"^{arg} is empty",
     )
@@ -97,7 +110,10 @@ for arg, clean in (("x_train", X), ("y_train", Y), ("x_query", Q)):
         values = clean.copy()
         values[-1] = bad
         smoother_cases(
-            arg, {label: values}, ValueError, rf"^{arg} contains 1 NaN or infinite value"
+            arg,
+            {label: values},
+            ValueError,
+            rf"^{arg} contains 1 NaN or infinite value",
         )
 smoother_cases(
     "y_train",
@@ -109,7 +125,14 @@ smoother_cases(
 # ----------------------------------------------------------------- bandwidth
 smoother_cases(
     "bandwidth",
-    {"zero": 0.0, "int-zero": 0, "negative": -0.5, "nan": np.nan, "inf": np.inf, "-inf": -np.inf},
+    {
+        "zero": 0.0,
+        "int-zero": 0,
+        "negative": -0.5,
+        "nan": np.nan,
+        "inf": np.inf,
+        "-inf": -np.inf,
+    },
     ValueError,
     r"^bandwidth must be a finite number > 0",
 )
@@ -128,25 +151,44 @@ smoother_cases(
 )
 smoother_cases(
     "bandwidths",
-    {"zero": [1.0, 0.0], "negative": [1.0, -1.0], "nan": [1.0, np.nan], "inf": [1.0, np.inf]},
+    {
+        "zero": [1.0, 0.0],
+        "negative": [1.0, -1.0],
+        "nan": [1.0, np.nan],
+        "inf": [1.0, np.inf],
+    },
     ValueError,
     r"^bandwidths must be finite and > 0; bandwidths\[1\]",
 )
 smoother_cases(
     "bandwidths",
-    {"bool": True, "bool-list": [True, False], "str": "0.5", "none": None, "complex": [0.5j]},
+    {
+        "bool": True,
+        "bool-list": [True, False],
+        "str": "0.5",
+        "none": None,
+        "complex": [0.5j],
+    },
     TypeError,
     r"^bandwidths must hold real numbers",
 )
 smoother_cases("bandwidths", {"empty": []}, ValueError, r"^bandwidths is empty")
 smoother_cases(
-    "bandwidths", {"2d": [[0.5, 1.0]]}, ValueError, r"^bandwidths must be a number or 1-D"
+    "bandwidths",
+    {"2d": [[0.5, 1.0]]},
+    ValueError,
+    r"^bandwidths must be a number or 1-D",
 )
 
 # -------------------------------------------------------------------- kernel
 smoother_cases(
     "kernel",
-    {"typo": "gauss", "capitalised": "Gaussian", "empty": "", "epanechnikov-typo": "epanechnikow"},
+    {
+        "typo": "gauss",
+        "capitalised": "Gaussian",
+        "empty": "",
+        "epanechnikov-typo": "epanechnikow",
+    },
     ValueError,
     r"^kernel='.*' is not a known kernel; choose one of 'gaussian'",
 )
@@ -176,10 +218,18 @@ smoother_cases(
         smoothers.nadaraya_watson,
     ),
 )
-for arg, shape in (("x_train", (5, 1, 1)), ("x_query", (2, 1, 1)), ("y_train", (5, 1, 1))):
-    smoother_cases(arg, {"3d": np.zeros(shape)}, ValueError, rf"^{arg} must be 1-D \(n,\) or 2-D")
+for arg, shape in (
+    ("x_train", (5, 1, 1)),
+    ("x_query", (2, 1, 1)),
+    ("y_train", (5, 1, 1)),
+):
+    smoother_cases(
+        arg, {"3d": np.zeros(shape)}, ValueError, rf"^{arg} must be 1-D \(n,\) or 2-D"
+    )
 for arg in ("x_train", "x_query", "y_train"):
-    smoother_cases(arg, {"0d": np.float64(1.0)}, ValueError, rf"^{arg} must be 1-D \(n,\) or 2-D")
+    smoother_cases(
+        arg, {"0d": np.float64(1.0)}, ValueError, rf"^{arg} must be 1-D \(n,\) or 2-D"
+    )
 
 # --------------------------------------------------------------- non-numeric
 for arg, n in (("x_train", 5), ("x_query", 2), ("y_train", 5)):
@@ -205,7 +255,12 @@ for arg, n in (("x_train", 5), ("x_query", 2), ("y_train", 5)):
 # -------------------------------------------- empty windows of compact kernels
 for kernel in ("epanechnikov", "uniform", "triangular", "tricube"):
     for func in (smoothers.nw_weights, smoothers.nadaraya_watson):
-        kwargs = {"x_train": X, "x_query": [-3.0, 2.2, 9.0], "bandwidth": 0.5, "kernel": kernel}
+        kwargs = {
+            "x_train": X,
+            "x_query": [-3.0, 2.2, 9.0],
+            "bandwidth": 0.5,
+            "kernel": kernel,
+        }
         if func is smoothers.nadaraya_watson:
             kwargs["y_train"] = Y
         case(
@@ -217,21 +272,31 @@ for kernel in ("epanechnikov", "uniform", "triangular", "tricube"):
     case(
         # Points 0, 1 are 1 apart, point 2 is 4 away from them: h = 2 leaves it alone.
         functools.partial(
-            smoothers.loo_cv_error, [0.0, 1.0, 5.0], [1.0, 2.0, 3.0], [10.0, 2.0], kernel
+            smoothers.loo_cv_error,
+            [0.0, 1.0, 5.0],
+            [1.0, 2.0, 3.0],
+            [10.0, 2.0],
+            kernel,
         ),
         ValueError,
         r"^bandwidths\[1\]=2 is too small for leave-one-out: training points \[2\] have no",
         f"loo_cv_error-too-small-bandwidth-{kernel}",
     )
 case(
-    functools.partial(smoothers.nw_weights, [0.0], np.arange(100.0, 115.0), 1.0, "uniform"),
+    functools.partial(
+        smoothers.nw_weights, [0.0], np.arange(100.0, 115.0), 1.0, "uniform"
+    ),
     ValueError,
     r"^x_query rows \[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\] and 5 more have no",
     "nw_weights-empty-window-many-rows",
 )
 case(
     functools.partial(
-        smoothers.nw_weights, X, Q, 1.0, lambda q, k: np.where(q > 1.0, 1.0, 0.0) * np.ones(len(k))
+        smoothers.nw_weights,
+        X,
+        Q,
+        1.0,
+        lambda q, k: np.where(q > 1.0, 1.0, 0.0) * np.ones(len(k)),
     ),
     ValueError,
     r"^x_query rows \[0\] have no training point",
@@ -252,7 +317,11 @@ BAD_KERNELS = {
         r"^kernel returned shape \(5, 2\)",
     ),
     "scalar": (lambda q, k: 1.0, ValueError, r"^kernel returned shape \(\)"),
-    "nan": (lambda q, k: np.full((len(q), len(k)), np.nan), ValueError, r"^kernel returned NaN"),
+    "nan": (
+        lambda q, k: np.full((len(q), len(k)), np.nan),
+        ValueError,
+        r"^kernel returned NaN",
+    ),
     "negative": (
         lambda q, k: -np.ones((len(q), len(k))),
         ValueError,
@@ -286,11 +355,17 @@ BAD_KERNELS = {
 }
 for label, (kernel, exc, match) in BAD_KERNELS.items():
     functions = [smoothers.nw_weights, smoothers.nadaraya_watson]
-    if label != "log-all-minus-inf":  # the log-kernel itself may be -inf; only normalising fails
+    if (
+        label != "log-all-minus-inf"
+    ):  # the log-kernel itself may be -inf; only normalising fails
         functions.append(smoothers.nw_log_kernel)
-    smoother_cases("kernel", {f"callable-{label}": kernel}, exc, match, functions=functions)
+    smoother_cases(
+        "kernel", {f"callable-{label}": kernel}, exc, match, functions=functions
+    )
 case(
-    functools.partial(smoothers.loo_cv_error, X, Y, 1.0, lambda q, k: -np.ones((len(q), len(k)))),
+    functools.partial(
+        smoothers.loo_cv_error, X, Y, 1.0, lambda q, k: -np.ones((len(q), len(k)))
+    ),
     ValueError,
     r"^kernel returned negative values",
     "loo_cv_error-callable-negative",
@@ -317,7 +392,12 @@ for func in (kernels.profile, kernels.log_profile):
         r"^kernel must be a kernel name here",
         f"{name}-callable",
     )
-    case(functools.partial(func, [0.5, np.nan]), ValueError, r"^u contains NaN", f"{name}-nan")
+    case(
+        functools.partial(func, [0.5, np.nan]),
+        ValueError,
+        r"^u contains NaN",
+        f"{name}-nan",
+    )
     for label, bad in (
         ("str", ["a"]),
         ("complex", [1j]),
@@ -325,7 +405,10 @@ for func in (kernels.profile, kernels.log_profile):
         ("object", np.array([None])),
     ):
         case(
-            functools.partial(func, bad), TypeError, r"^u must hold real numbers", f"{name}-{label}"
+            functools.partial(func, bad),
+            TypeError,
+            r"^u must hold real numbers",
+            f"{name}-{label}",
         )
 
 for label, kwargs, exc, match in (
@@ -342,7 +425,11 @@ for label, kwargs, exc, match in (
     ("a-nan", {"a": [0.0, np.nan]}, ValueError, r"^a contains 1 NaN"),
     ("b-inf", {"a": X, "b": [np.inf]}, ValueError, r"^b contains 1 NaN"),
 ):
-    for func in (kernels.pairwise_distances, kernels.gram_matrix, kernels.polynomial_kernel):
+    for func in (
+        kernels.pairwise_distances,
+        kernels.gram_matrix,
+        kernels.polynomial_kernel,
+    ):
         case(functools.partial(func, **kwargs), exc, match, f"{func.__name__}-{label}")
 
 for label, value, exc in (
@@ -429,7 +516,12 @@ for func in (kernels.polynomial_kernel, kernels.polynomial_features):
         ("float", 2.0, TypeError, r"^degree must be an integer"),
         ("bool", True, TypeError, r"^degree must be an integer"),
     ):
-        case(functools.partial(func, X, degree=value), exc, match, f"{name}-degree-{label}")
+        case(
+            functools.partial(func, X, degree=value),
+            exc,
+            match,
+            f"{name}-degree-{label}",
+        )
     for label, value, exc, match in (
         ("negative", -1.0, ValueError, r"^coef0 must be a finite number >= 0"),
         ("nan", np.nan, ValueError, r"^coef0 must be a finite number >= 0"),
@@ -439,7 +531,9 @@ for func in (kernels.polynomial_kernel, kernels.polynomial_features):
         ("none", None, TypeError, r"^coef0 must be a real number"),
         ("complex", 1j, TypeError, r"^coef0 must be a real number"),
     ):
-        case(functools.partial(func, X, coef0=value), exc, match, f"{name}-coef0-{label}")
+        case(
+            functools.partial(func, X, coef0=value), exc, match, f"{name}-coef0-{label}"
+        )
 case(
     functools.partial(kernels.polynomial_features, ["a"]),
     TypeError,
@@ -453,7 +547,12 @@ case(
     "polynomial_features-x-empty",
 )
 
-for label, value in (("int", 3), ("str", "gaussian"), ("none", None), ("array", np.ones(3))):
+for label, value in (
+    ("int", 3),
+    ("str", "gaussian"),
+    ("none", None),
+    ("array", np.ones(3)),
+):
     case(
         functools.partial(kernels.as_log_kernel, value),
         TypeError,
@@ -487,7 +586,12 @@ for label, kwargs, exc, match in (
     ("n-bool", {"n": True}, TypeError, r"^n must be an integer"),
     ("n-str", {"n": "40"}, TypeError, r"^n must be an integer"),
     ("seed-negative", {"seed": -1}, ValueError, r"^seed must be >= 0 and < 2\*\*32"),
-    ("seed-too-large", {"seed": 2**32}, ValueError, r"^seed must be >= 0 and < 2\*\*32"),
+    (
+        "seed-too-large",
+        {"seed": 2**32},
+        ValueError,
+        r"^seed must be >= 0 and < 2\*\*32",
+    ),
     ("seed-float", {"seed": 42.0}, TypeError, r"^seed must be an integer"),
     ("seed-bool", {"seed": False}, TypeError, r"^seed must be an integer"),
     ("seed-none", {"seed": None}, TypeError, r"^seed must be an integer"),
@@ -502,16 +606,28 @@ for label, kwargs, exc, match in (
     ("low-inf", {"low": -np.inf}, ValueError, r"^low must be finite"),
     ("high-inf", {"high": np.inf}, ValueError, r"^high must be finite"),
     ("high-nan", {"high": np.nan}, ValueError, r"^high must be finite"),
-    ("low-equals-high", {"low": 3.0, "high": 3.0}, ValueError, r"^low must be smaller than high"),
+    (
+        "low-equals-high",
+        {"low": 3.0, "high": 3.0},
+        ValueError,
+        r"^low must be smaller than high",
+    ),
     ("low-above-high", {"low": 7.0}, ValueError, r"^low must be smaller than high"),
     ("noise-zero", {"noise": 0.0}, ValueError, r"^noise must be a finite number > 0"),
-    ("noise-negative", {"noise": -1.0}, ValueError, r"^noise must be a finite number > 0"),
+    (
+        "noise-negative",
+        {"noise": -1.0},
+        ValueError,
+        r"^noise must be a finite number > 0",
+    ),
     ("noise-nan", {"noise": np.nan}, ValueError, r"^noise must be a finite number > 0"),
     ("noise-inf", {"noise": np.inf}, ValueError, r"^noise must be a finite number > 0"),
     ("noise-str", {"noise": "1"}, TypeError, r"^noise must be a real number"),
     ("noise-bool", {"noise": True}, TypeError, r"^noise must be a real number"),
 ):
-    case(functools.partial(data.noisy_sine, **kwargs), exc, match, f"noisy_sine-{label}")
+    case(
+        functools.partial(data.noisy_sine, **kwargs), exc, match, f"noisy_sine-{label}"
+    )
 for label, value, exc, match in (
     ("str", ["a"], TypeError, r"^x must hold real numbers"),
     ("bool", [True], TypeError, r"^x must hold real numbers"),
@@ -520,7 +636,12 @@ for label, value, exc, match in (
     ("nan", [0.0, np.nan], ValueError, r"^x contains 1 NaN or infinite"),
     ("inf", [np.inf], ValueError, r"^x contains 1 NaN or infinite"),
 ):
-    case(functools.partial(data.true_function, value), exc, match, f"true_function-{label}")
+    case(
+        functools.partial(data.true_function, value),
+        exc,
+        match,
+        f"true_function-{label}",
+    )
 
 # ------------------------------------------------------------------ plotting
 for label, ax in (("none", None), ("figure", "figure"), ("list", [])):
@@ -529,22 +650,58 @@ for label, ax in (("none", None), ("figure", "figure"), ("list", [])):
         return plotting.plot_data(plt.figure() if ax == "figure" else ax, [0.0], [1.0])
 
     def heatmap_thunk(ax=ax):
-        return plotting.weights_heatmap(plt.figure() if ax == "figure" else ax, np.eye(2))
+        return plotting.weights_heatmap(
+            plt.figure() if ax == "figure" else ax, np.eye(2)
+        )
 
-    case(plot_data_thunk, TypeError, r"^ax must be a matplotlib Axes", f"plot_data-ax-{label}")
-    case(heatmap_thunk, TypeError, r"^ax must be a matplotlib Axes", f"weights_heatmap-ax-{label}")
+    case(
+        plot_data_thunk,
+        TypeError,
+        r"^ax must be a matplotlib Axes",
+        f"plot_data-ax-{label}",
+    )
+    case(
+        heatmap_thunk,
+        TypeError,
+        r"^ax must be a matplotlib Axes",
+        f"weights_heatmap-ax-{label}",
+    )
 
 for label, x, y, exc, match in (
     ("x-str", ["a", "b"], [0.0, 1.0], TypeError, r"^x must hold real numbers"),
     ("y-complex", [0.0, 1.0], [1j, 0.0], TypeError, r"^y must hold real numbers"),
-    ("x-object", np.array([0.0, None]), [0.0, 1.0], TypeError, r"^x must hold real numbers"),
+    (
+        "x-object",
+        np.array([0.0, None]),
+        [0.0, 1.0],
+        TypeError,
+        r"^x must hold real numbers",
+    ),
     ("y-bool", [0.0, 1.0], [True, False], TypeError, r"^y must hold real numbers"),
     ("x-nan", [0.0, np.nan], [0.0, 1.0], ValueError, r"^x contains NaN or infinite"),
     ("y-inf", [0.0, 1.0], [0.0, np.inf], ValueError, r"^y contains NaN or infinite"),
     ("x-empty", [], [], ValueError, r"^x is empty"),
-    ("length", [0.0, 1.0], [0.0], ValueError, r"^x and y must be 1-D of the same length"),
-    ("x-2d", [[0.0, 1.0]], [0.0, 1.0], ValueError, r"^x and y must be 1-D of the same length"),
-    ("x-ragged", [[0.0, 1.0], [2.0]], [0.0, 1.0], ValueError, r"^x is not a rectangular array"),
+    (
+        "length",
+        [0.0, 1.0],
+        [0.0],
+        ValueError,
+        r"^x and y must be 1-D of the same length",
+    ),
+    (
+        "x-2d",
+        [[0.0, 1.0]],
+        [0.0, 1.0],
+        ValueError,
+        r"^x and y must be 1-D of the same length",
+    ),
+    (
+        "x-ragged",
+        [[0.0, 1.0], [2.0]],
+        [0.0, 1.0],
+        ValueError,
+        r"^x is not a rectangular array",
+    ),
 ):
 
     def thunk(x=x, y=y):
@@ -561,8 +718,20 @@ for label, weights, kwargs, exc, match in (
     ("inf", [[np.inf, 1.0]], {}, ValueError, r"^weights contains NaN or infinite"),
     ("str", [["a", "b"]], {}, TypeError, r"^weights must hold real numbers"),
     ("complex", [[1j, 0.0]], {}, TypeError, r"^weights must hold real numbers"),
-    ("object", np.array([[None, 1.0]]), {}, TypeError, r"^weights must hold real numbers"),
-    ("ragged", [[0.5, 0.5], [1.0]], {}, ValueError, r"^weights is not a rectangular array"),
+    (
+        "object",
+        np.array([[None, 1.0]]),
+        {},
+        TypeError,
+        r"^weights must hold real numbers",
+    ),
+    (
+        "ragged",
+        [[0.5, 0.5], [1.0]],
+        {},
+        ValueError,
+        r"^weights is not a rectangular array",
+    ),
     (
         "query-labels-length",
         np.eye(2),
@@ -603,7 +772,12 @@ for label, args, match in (
     ("ncols-zero", (1, 0), r"Number of columns must be a positive integer"),
     ("nrows-float", (1.5, 1), r"Number of rows must be a positive integer"),
 ):
-    case(functools.partial(plotting.new_figure, *args), ValueError, match, f"new_figure-{label}")
+    case(
+        functools.partial(plotting.new_figure, *args),
+        ValueError,
+        match,
+        f"new_figure-{label}",
+    )
 
 
 @pytest.mark.parametrize(("thunk", "exc", "match"), CASES)

@@ -33,7 +33,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def base_url():
     """Serve _build/html on a free loopback port for the whole session."""
     if not (SITE / "index.html").is_file():
-        _unavailable(f"the site is not built ({SITE}/index.html is missing; run make book)")
+        _unavailable(
+            f"the site is not built ({SITE}/index.html is missing; run make book)"
+        )
     handler = functools.partial(_QuietHandler, directory=str(SITE))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -64,13 +66,18 @@ class PageRecorder:
         self.external, self.console_errors, self.failed = [], [], []
         page.on("request", self._on_request)
         page.on("console", self._on_console)
-        page.on("pageerror", lambda err: self.console_errors.append(f"page error: {err}"))
+        page.on(
+            "pageerror", lambda err: self.console_errors.append(f"page error: {err}")
+        )
         page.on("requestfailed", lambda req: self.failed.append(req.url))
         page.on("response", self._on_response)
 
     def _on_request(self, request):
         url = request.url
-        if not (url.startswith(self.base_url) or url.startswith(("data:", "blob:", "about:"))):
+        if not (
+            url.startswith(self.base_url)
+            or url.startswith(("data:", "blob:", "about:"))
+        ):
             self.external.append(url)
 
     def _on_console(self, message):

@@ -38,9 +38,13 @@ def test_the_site_has_pages():
 @pytest.mark.parametrize("path", CONTENT)
 def test_page_is_self_contained_and_error_free(recorder, path):
     page = recorder.open(path)
-    assert recorder.external == [], f"{path} requested outside the site: {recorder.external}"
+    assert recorder.external == [], (
+        f"{path} requested outside the site: {recorder.external}"
+    )
     assert recorder.failed == [], f"{path} had failed requests: {recorder.failed}"
-    assert recorder.console_errors == [], f"{path} logged errors: {recorder.console_errors}"
+    assert recorder.console_errors == [], (
+        f"{path} logged errors: {recorder.console_errors}"
+    )
     missing_alt = page.evaluate(
         "() => [...document.images].filter(i => !i.hasAttribute('alt') || !i.alt.trim())"
         ".map(i => i.src.slice(0, 80))"
@@ -54,7 +58,9 @@ def test_math_is_typeset(recorder, path):
     state = page.evaluate(MATH_STATE)
     if state["total"]:
         assert state["mathjax"], f"{path} has math but MathJax did not load"
-    assert state["untypeset"] == [], f"{path}: math left untypeset: {state['untypeset'][:5]}"
+    assert state["untypeset"] == [], (
+        f"{path}: math left untypeset: {state['untypeset'][:5]}"
+    )
     assert state["errors"] == [], f"{path}: MathJax errors: {state['errors'][:5]}"
 
 
@@ -70,7 +76,9 @@ def test_no_serious_accessibility_violations(recorder, path):
         for v in results.response["violations"]
         if v.get("impact") in SERIOUS
     ]
-    assert serious == [], f"{path}: serious/critical axe violations:\n" + "\n".join(serious)
+    assert serious == [], f"{path}: serious/critical axe violations:\n" + "\n".join(
+        serious
+    )
 
 
 class _Anchors(html.parser.HTMLParser):
@@ -105,13 +113,18 @@ def test_internal_links_resolve():
     for page, anchors in parsed.items():
         for href in anchors.links:
             url = urllib.parse.urlsplit(href)
-            if url.scheme in ("http", "https", "mailto", "data", "javascript") or url.netloc:
+            if (
+                url.scheme in ("http", "https", "mailto", "data", "javascript")
+                or url.netloc
+            ):
                 continue
             target = (
                 page
                 if not url.path
                 else posixpath.normpath(
-                    posixpath.join(posixpath.dirname(page), urllib.parse.unquote(url.path))
+                    posixpath.join(
+                        posixpath.dirname(page), urllib.parse.unquote(url.path)
+                    )
                 )
             )
             if target.endswith("/"):
@@ -120,9 +133,15 @@ def test_internal_links_resolve():
                 broken.append(f"{page}: {href} (no file {target})")
                 continue
             if url.fragment and target.endswith(".html"):
-                ids = parsed[target].ids if target in parsed else _parse(SITE / target).ids
+                ids = (
+                    parsed[target].ids
+                    if target in parsed
+                    else _parse(SITE / target).ids
+                )
                 if urllib.parse.unquote(url.fragment) not in ids:
-                    broken.append(f"{page}: {href} (no anchor #{url.fragment} in {target})")
+                    broken.append(
+                        f"{page}: {href} (no anchor #{url.fragment} in {target})"
+                    )
     assert broken == [], "broken internal links:\n" + "\n".join(broken[:30])
 
 
@@ -154,9 +173,13 @@ def test_static_sliders_change_figure_and_label(recorder, path):
             else:
                 control.focus()
                 current = int(control.input_value())
-                control.press("End" if current < int(control.get_attribute("max")) else "Home")
+                control.press(
+                    "End" if current < int(control.get_attribute("max")) else "Home"
+                )
             after_src = img.get_attribute("src")
-            assert after_src != before_src, f"{path} explorable {e}: the figure did not change"
+            assert after_src != before_src, (
+                f"{path} explorable {e}: the figure did not change"
+            )
             assert img.get_attribute("alt") != before_alt or before_alt is None
             if before_label is not None:
                 assert output.text_content() != before_label, (
@@ -203,7 +226,9 @@ def test_every_stored_figure_is_on_the_page(path):
     )
     shown = (SITE / path).read_text(encoding="utf-8").count('<img alt="')
     assert stored > 0
-    assert shown >= stored, f"{path}: {shown} figures on the page, {stored} in the notebook"
+    assert shown >= stored, (
+        f"{path}: {shown} figures on the page, {stored} in the notebook"
+    )
 
 
 @pytest.mark.parametrize("path", CHAPTERS)
