@@ -55,7 +55,7 @@ _SCRIPT = """<script>(function () {
 })();</script>"""
 
 MODE_VARIABLE = "BOOK_EXPLORE"
-"""Environment variable that selects the form: ``static`` or ``live`` (default)."""
+"""Name of the environment variable that selects the form, ``static`` or ``live`` (the default)."""
 
 
 def _check_params(params, formats, labels):

@@ -6,15 +6,15 @@ Two meanings of "kernel" meet in this book, and this module holds both.
 :math:`u = \lVert x - x' \rVert / h`. Every profile here has :math:`K(0) = 1`
 (the normalising constant cancels in Nadaraya-Watson weights):
 
-=================  ==============================================  ==========
-name               :math:`K(u)`                                    support
-=================  ==============================================  ==========
-``"gaussian"``     :math:`\exp(-u^2/2)`                            all u
-``"epanechnikov"`` :math:`(1 - u^2)_+` (the quadratic one)         |u| <= 1
-``"uniform"``      :math:`\mathbf{1}\{|u| \le 1\}` (boxcar)        |u| <= 1
-``"triangular"``   :math:`(1 - |u|)_+`                             |u| <= 1
-``"tricube"``      :math:`(1 - |u|^3)_+^3`                         |u| <= 1
-=================  ==============================================  ==========
+==================  ===============================================  ============
+name                :math:`K(u)`                                     support
+==================  ===============================================  ============
+``"gaussian"``      :math:`\exp(-u^2/2)`                             all u
+``"epanechnikov"``  :math:`(1 - u^2)_+` (the quadratic one)          ``|u| <= 1``
+``"uniform"``       :math:`\mathbf{1}\{|u| \le 1\}` (boxcar)         ``|u| <= 1``
+``"triangular"``    :math:`(1 - |u|)_+`                              ``|u| <= 1``
+``"tricube"``       :math:`(1 - |u|^3)_+^3`                          ``|u| <= 1``
+==================  ===============================================  ============
 
 *Positive semi-definite kernels* are generalised dot products
 :math:`k(x, y) = \varphi(x)^\top \varphi(y)`: the polynomial kernel with its
