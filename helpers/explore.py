@@ -27,6 +27,7 @@ import numbers
 import os
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -97,13 +98,17 @@ def _check_params(params, formats, labels):
     return grid, formats, labels
 
 
+def _format_value(name, value, formats):
+    """A value as its control shows it: names as they are, numbers by ``formats``."""
+    return (
+        value if isinstance(value, str) else formats.get(name, "{:.3g}").format(value)
+    )
+
+
 def _value_text(name, value, formats, labels):
     """``h = 0.32``: the last word of the display name, then the formatted value."""
     symbol = labels.get(name, name).split()[-1]
-    if isinstance(value, str):
-        return f"{symbol} = {value}"
-    fmt = formats.get(name, "{:.3g}")
-    return f"{symbol} = {fmt.format(value)}"
+    return f"{symbol} = {_format_value(name, value, formats)}"
 
 
 def _png(image, compress_level: int = 9) -> bytes:
@@ -178,8 +183,6 @@ class Explorable:
         return self.alt.format(**values)
 
     def _new_figure(self):
-        import matplotlib
-
         with matplotlib.rc_context(STYLE):
             fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
         FigureCanvasAgg(fig)
@@ -201,13 +204,10 @@ class Explorable:
         it on the existing artists (no new axes, the layout of the first frame
         kept); otherwise every frame is drawn from scratch.
         """
-        import matplotlib
-
         if self.figure is None:
             self.figure = self._new_figure()
         fig = self.figure
-        # frames keep the figure's size: no tight bounding box, or the image would jump
-        with matplotlib.rc_context({**STYLE, "savefig.bbox": "standard"}):
+        with matplotlib.rc_context(STYLE):
             if self._update is not None:
                 self._update(**values)
             else:
@@ -219,9 +219,8 @@ class Explorable:
         if self._update is not None and isinstance(
             fig.get_layout_engine(), ConstrainedLayoutEngine
         ):
-            fig.set_layout_engine(
-                "none"
-            )  # keep the first frame's layout: no re-layout per frame
+            # keep the first frame's layout: no re-layout per frame
+            fig.set_layout_engine("none")
         width, height = fig.canvas.get_width_height(physical=True)
         return Image.frombuffer(
             "RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
@@ -236,7 +235,6 @@ class Explorable:
     # -- static form --------------------------------------------------------
     def static_html(self) -> str:
         """The self-contained HTML of the static form (frames as data URIs)."""
-
         frames, alts = [], []
         for values in self.points():
             small = (
@@ -311,9 +309,7 @@ class Explorable:
                     options=values, value=self.start[name], description=label
                 )
             else:
-                options = [
-                    (self.formats.get(name, "{:.3g}").format(v), v) for v in values
-                ]
+                options = [(_format_value(name, v, self.formats), v) for v in values]
                 controls[name] = widgets.SelectionSlider(
                     options=options,
                     value=self.start[name],

@@ -130,20 +130,19 @@ def nw_log_kernel(x_train, x_query, bandwidth: float, kernel="gaussian") -> np.n
     h = check_positive_scalar(bandwidth, "bandwidth")
     kernel = check_kernel(kernel)
     if isinstance(kernel, str):
-        dist = pairwise_distances(x_query, x_train)
-        if kernel == "gaussian":
-            return _gaussian_log_kernel(dist, h)
-        with np.errstate(over="ignore"):
-            return log_profile(dist / h, kernel)
+        return _named_log_kernel(pairwise_distances(x_query, x_train), h, kernel)
     return _callable_log_kernel(kernel, x_query / h, x_train / h)
 
 
-def _gaussian_log_kernel(dist: np.ndarray, h: float) -> np.ndarray:
-    """Gaussian log-weights of a distance matrix, shifted so each row's nearest is 0.
+def _named_log_kernel(dist: np.ndarray, h: float, kernel: str) -> np.ndarray:
+    """Log-weights of a named profile from a distance matrix (row constants dropped).
 
     ``dist`` may hold ``+inf`` for pairs that must get weight 0 (leave-one-out).
+    The Gaussian is shifted so that each row's nearest point has log-weight 0.
     """
     with np.errstate(over="ignore", invalid="ignore"):
+        if kernel != "gaussian":
+            return log_profile(dist / h, kernel)
         d_min = dist.min(axis=1, keepdims=True)
         gap = (dist - d_min) / h
         return np.where(gap == 0.0, 0.0, -0.5 * gap * ((dist + d_min) / h))
@@ -346,13 +345,14 @@ def loo_cv_error(x_train, y_train, bandwidths, kernel="gaussian") -> np.ndarray:
     check_kernel(kernel)
     errors = np.empty(hs.size)
     diag = np.eye(n, dtype=bool)
-    if isinstance(kernel, str) and kernel == "gaussian":
-        # Shift each row by its nearest *other* point, so tiny h gives leave-one-out 1-NN.
+    if isinstance(kernel, str):
+        # point i is infinitely far from itself: left out of its own average, and the
+        # Gaussian's row shift is its nearest *other* point (tiny h: leave-one-out 1-NN)
         dist_loo = np.where(diag, np.inf, pairwise_distances(x, x))
     for b, h in enumerate(hs):
-        if isinstance(kernel, str) and kernel == "gaussian":
-            logits = _gaussian_log_kernel(dist_loo, h)
-        else:  # leave point i out of its own average (never write into a callable's output)
+        if isinstance(kernel, str):
+            logits = _named_log_kernel(dist_loo, h, kernel)
+        else:  # never write into a callable's output
             logits = np.where(diag, -np.inf, nw_log_kernel(x, x, h, kernel))
         try:
             weights = _normalise_rows(
