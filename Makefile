@@ -58,11 +58,12 @@ test: $(STAMP)  ## everything: lint, unit and property tests, nbval strict, stri
 	$(MAKE) --no-print-directory browser
 	@echo "make test: all checks passed."
 
-execute: $(STAMP)  ## re-run every notebook in place, top to bottom in a fresh kernel (after editing)
-	$(BIN)/ruff format book
-	for nb in $(NOTEBOOKS); do \
+execute: $(STAMP)  ## re-run notebooks in place, top to bottom in a fresh kernel (NB=book/x.ipynb for one)
+	$(BIN)/ruff format $(or $(NB),book)
+	for nb in $(or $(NB),$(NOTEBOOKS)); do \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
+	    --ExecutePreprocessor.store_widget_state=False \
+	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
 
 bench: $(STAMP)  ## measure explorables: live-update latency, pre-render time, page weight

@@ -67,6 +67,25 @@ def test_every_figure_cell_stores_its_figure_and_alt_text(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_execution_timestamps_are_stored(path):
+    """Per-cell timestamps change on every run and hide the real changes in a diff."""
+    stamped = [
+        i for i, c in enumerate(load(path)["cells"]) if "execution" in c["metadata"]
+    ]
+    assert not stamped, f"cells {stamped} store execution timestamps"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_teaching_code_keeps_comments_on_their_own_line(path):
+    """A trailing comment makes the formatter split an expression over lines."""
+    for cell in code_cells(load(path)):
+        for line in "".join(cell["source"]).splitlines():
+            assert not re.match(r"^\s*[)\]}]+\s+#", line), (
+                f"{path.name}: a trailing comment split an expression: {line!r}"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_widget_state_is_stored(path):
     """Stored widget state would make the site load a widget manager from a CDN."""
     nb = load(path)
