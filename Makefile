@@ -15,6 +15,16 @@ export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
+# Drop per-cell timestamps an earlier run stored (they change on every run).
+define STRIP_TIMESTAMPS
+import sys, nbformat
+for path in sys.argv[1:]:
+    nb = nbformat.read(path, as_version=4)
+    if any(c.metadata.pop("execution", None) is not None for c in nb.cells):
+        nbformat.write(nb, path)
+endef
+export STRIP_TIMESTAMPS
+
 .PHONY: help venv book test lint unit nbval browser execute bench lab clean
 
 help:  ## list the targets
@@ -65,6 +75,7 @@ execute: $(STAMP)  ## re-run notebooks in place, top to bottom in a fresh kernel
 	    --ExecutePreprocessor.store_widget_state=False \
 	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
+	$(BIN)/python -c "$$STRIP_TIMESTAMPS" $(or $(NB),$(NOTEBOOKS))
 
 bench: $(STAMP)  ## measure explorables: live-update latency, pre-render time, page weight
 	$(BIN)/python benchmarks/explorables.py
