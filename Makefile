@@ -20,7 +20,8 @@ define STRIP_TIMESTAMPS
 import sys, nbformat
 for path in sys.argv[1:]:
     nb = nbformat.read(path, as_version=4)
-    if any(c.metadata.pop("execution", None) is not None for c in nb.cells):
+    stamped = [c.metadata.pop("execution", None) for c in nb.cells]
+    if any(stamp is not None for stamp in stamped):
         nbformat.write(nb, path)
 endef
 export STRIP_TIMESTAMPS
