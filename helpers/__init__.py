@@ -7,7 +7,7 @@ Modules follow the story of the book:
 ``smoothers``  k-nearest-neighbour and Nadaraya-Watson regression, bandwidth selection
 ``attention``  softmax, scaled dot-product attention, the kernel view of attention
 ``masks``      the set filters M(x_q, S): which keys a query may see
-``plotting``   figures with one look
+``plotting``   figures with one look: the true curve, a fit with its weights, heatmaps
 ``explore``    explorables: live sliders in a notebook, pre-rendered ones on the website
                (imported on its own, ``from helpers.explore import explore``, since it
                loads ipywidgets)

@@ -17,22 +17,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers._validate import check_finite
+from helpers._validate import (
+    as_array,
+    as_real_array,
+    check_finite,
+    check_positive_scalar,
+)
 from helpers.kernels import as_log_kernel
 
 
 def _as_float_array(arr, name: str, min_ndim: int = 0) -> np.ndarray:
-    out = np.asarray(arr)
-    if out.dtype.kind not in "iuf":
-        raise TypeError(
-            f"{name} must hold real numbers, got an array of dtype {out.dtype}"
-        )
-    if out.ndim < min_ndim:
-        raise ValueError(
-            f"{name} must have at least {min_ndim} dimensions (..., rows, features), "
-            f"got shape {out.shape}"
-        )
-    return out.astype(np.float64, copy=False)
+    """Real numbers as float64 (ragged, non-numeric input named); NaN is checked later."""
+    return as_real_array(arr, name, min_ndim=min_ndim, allow_empty=True, finite=False)
 
 
 def _as_mask(mask, shape: tuple) -> np.ndarray:
@@ -41,7 +37,7 @@ def _as_mask(mask, shape: tuple) -> np.ndarray:
     Leading (batch) dimensions may grow, e.g. a key-padding mask (B, 1, n)
     with scores (m, n); the trailing (m, n) must broadcast.
     """
-    arr = np.asarray(mask)
+    arr = as_array(mask, "mask")
     if arr.dtype != np.bool_:
         raise TypeError(
             f"mask must be a boolean array (True = visible), got dtype {arr.dtype}; "
@@ -118,8 +114,13 @@ def softmax(scores, mask=None, axis: int = -1) -> np.ndarray:
         raise ValueError(
             f"axis={axis} is out of range for scores with {s.ndim} dimensions"
         )
-    if mask is not None:
-        visible = _as_mask(mask, s.shape)
+    visible = None if mask is None else _as_mask(mask, s.shape)
+    return _softmax(s, visible, axis)
+
+
+def _softmax(s: np.ndarray, visible, axis: int = -1) -> np.ndarray:
+    """Softmax of validated scores over ``axis``, hidden entries (``visible`` False) 0."""
+    if visible is not None:
         s = np.where(visible, s, -np.inf)
     if s.shape[axis] == 0:
         raise ValueError("scores has no key along axis: the key set is empty")
@@ -192,6 +193,11 @@ def attention_scores(Q, K) -> np.ndarray:
     [[1.4142, 0.0]]
     """
     q, k, _ = _check_qkv(Q, K)
+    return _scores(q, k)
+
+
+def _scores(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Scaled dot products of validated queries and keys."""
     scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
     check_finite(scores, "scores QK^T/sqrt(d_k) (overflow)")
     return scores
@@ -229,8 +235,10 @@ def attention_weights(Q, K, mask=None) -> np.ndarray:
     >>> attention_weights([[0.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]).tolist()
     [[0.5, 0.5]]
     """
-    scores = attention_scores(Q, K)
-    return softmax(scores, mask=mask, axis=-1)
+    q, k, _ = _check_qkv(Q, K)
+    scores = _scores(q, k)
+    visible = None if mask is None else _as_mask(mask, scores.shape)
+    return _softmax(scores, visible)
 
 
 def scaled_dot_product_attention(Q, K, V, mask=None) -> np.ndarray:
@@ -263,22 +271,44 @@ def scaled_dot_product_attention(Q, K, V, mask=None) -> np.ndarray:
     >>> scaled_dot_product_attention(Q, K, V).tolist()
     [[2.0]]
     """
-    _, _, v = _check_qkv(Q, K, V)
-    return attention_weights(Q, K, mask=mask) @ v
+    q, k, v = _check_qkv(Q, K, V)
+    scores = _scores(q, k)
+    visible = None if mask is None else _as_mask(mask, scores.shape)
+    return _softmax(scores, visible) @ v
 
 
-def attention_log_kernel(W_q, W_k):
+def attention_log_kernel(W_q, W_k, temperature=None):
     r"""The kernel of attention, as a log-kernel that Nadaraya-Watson accepts.
 
-    .. math::  \log k(x_q, x_k) = \frac{\langle x_q W_q,\; x_k W_k \rangle}{\sqrt{d_k}}
+    .. math::  \log k(x_q, x_k) = \frac{\langle x_q W_q,\; x_k W_k \rangle}{\tau},
+               \qquad \tau = \sqrt{d_k} \text{ by default},
 
     so that, with values :math:`v(x_k) = x_k W_v`,
     ``helpers.smoothers.nadaraya_watson(X_k, X_k @ W_v, X_q, bandwidth=1.0,
     kernel=attention_log_kernel(W_q, W_k))`` equals
-    ``scaled_dot_product_attention(X_q @ W_q, X_k @ W_k, X_k @ W_v)``. The
-    smoother scales its inputs by 1/h, so a bandwidth h is a temperature
-    :math:`\tau = h^2`. It returns log-values, so the weights are normalised
-    in log space and never overflow.
+    ``scaled_dot_product_attention(X_q @ W_q, X_k @ W_k, X_k @ W_v)``. It
+    returns log-values, so the weights are normalised in log space and never
+    overflow.
+
+    **Temperature and bandwidth.** The smoother calls the kernel on
+    :math:`x_q / h` and :math:`x_k / h`, so with ``bandwidth=h`` the scores are
+    :math:`q^\top k / (\tau h^2)` (with :math:`q = x_q W_q`, :math:`k = x_k W_k`):
+    the effective temperature is :math:`\tau h^2`. A temperature is a Gaussian
+    bandwidth only when all keys have one norm. In general
+
+    .. math::  \frac{q^\top k}{\tau} = -\frac{\lVert q - k \rVert^2}{2\tau}
+               + \frac{\lVert k \rVert^2}{2\tau} + \frac{\lVert q \rVert^2}{2\tau}:
+
+    the last term is the same for every key and cancels in the softmax, the
+    first is a Gaussian kernel of bandwidth :math:`\sqrt{\tau}` in the
+    projected space, and the middle one is a per-key prior weight
+    :math:`e^{\lVert k \rVert^2 / (2\tau)}`. So
+    :math:`\operatorname{softmax}(q^\top k/\tau)` is Gaussian Nadaraya-Watson
+    with :math:`h^2 = \tau` weighted by that prior, and equals plain Gaussian NW
+    exactly when :math:`\lVert k \rVert` is the same for all keys. Changing
+    :math:`\tau` changes both the bandwidth and the prior; and since
+    :math:`q^\top k / \tau = (\lVert q \rVert / \tau)\, \hat q^\top k`, the
+    query's norm acts as a per-row inverse temperature.
 
     Parameters
     ----------
@@ -286,6 +316,9 @@ def attention_log_kernel(W_q, W_k):
         Query projection.
     W_k : array_like of shape (d, d_k)
         Key projection.
+    temperature : float, optional
+        :math:`\tau > 0`, dividing the raw dot product; ``None`` (the default)
+        means :math:`\tau = \sqrt{d_k}`, standard scaled dot-product attention.
 
     Returns
     -------
@@ -298,6 +331,9 @@ def attention_log_kernel(W_q, W_k):
     >>> kern = attention_log_kernel([[1.0]], [[1.0]])
     >>> kern(np.array([[2.0]]), np.array([[3.0]])).tolist()
     [[6.0]]
+    >>> attention_log_kernel([[1.0]], [[1.0]], temperature=4.0)(
+    ...     np.array([[2.0]]), np.array([[3.0]])).tolist()
+    [[1.5]]
     """
     wq = _as_float_array(W_q, "W_q")
     wk = _as_float_array(W_k, "W_k")
@@ -311,7 +347,10 @@ def attention_log_kernel(W_q, W_k):
         raise ValueError(
             f"W_q has shape {wq.shape} but W_k has {wk.shape}; both map d inputs to d_k features"
         )
-    scale = 1.0 / np.sqrt(wq.shape[1])
+    if temperature is None:
+        tau = float(np.sqrt(wq.shape[1]))
+    else:
+        tau = check_positive_scalar(temperature, "temperature")
 
     def attention_kernel(x_query, x_train):
         x_query = np.asarray(x_query, dtype=float)
@@ -321,6 +360,6 @@ def attention_log_kernel(W_q, W_k):
                 f"inputs have {x_query.shape[-1]} and {x_train.shape[-1]} features but "
                 f"W_q and W_k expect d = {wq.shape[0]}"
             )
-        return (x_query @ wq) @ (x_train @ wk).T * scale
+        return (x_query @ wq) @ (x_train @ wk).T / tau
 
     return as_log_kernel(attention_kernel)

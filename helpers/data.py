@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from helpers._validate import (
-    check_finite,
+    as_real_array,
     check_int,
     check_positive_int,
     check_positive_scalar,
+    check_real_scalar,
 )
 
 
@@ -54,11 +53,8 @@ def noisy_sine(
     seed = check_int(seed, "seed")
     if not 0 <= seed < 2**32:
         raise ValueError(f"seed must be >= 0 and < 2**32, got {seed}")
-    for value, name in ((low, "low"), (high, "high")):
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{name} must be a real number, got {value!r}")
-        if not np.isfinite(value):
-            raise ValueError(f"{name} must be finite, got {value!r}")
+    low = check_real_scalar(low, "low")
+    high = check_real_scalar(high, "high")
     if not low < high:
         raise ValueError(f"low must be smaller than high, got low={low}, high={high}")
     noise = check_positive_scalar(noise, "noise")
@@ -84,9 +80,4 @@ def true_function(x) -> np.ndarray:
     >>> true_function([0.0, np.pi / 2]).tolist()
     [0.0, 2.0]
     """
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"x must hold real numbers, got an array of dtype {arr.dtype}")
-    arr = arr.astype(np.float64)
-    check_finite(arr, "x")
-    return 2 * np.sin(arr)
+    return 2 * np.sin(as_real_array(x, "x", allow_empty=True))

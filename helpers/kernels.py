@@ -30,6 +30,7 @@ import numpy as np
 
 from helpers._validate import (
     as_points,
+    as_real_array,
     check_finite,
     check_int,
     check_positive_int,
@@ -90,16 +91,26 @@ def check_kernel(kernel, name: str = "kernel"):
     )
 
 
-def _as_scaled_distances(u, name: str = "u") -> np.ndarray:
-    arr = np.asarray(u)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(
-            f"{name} must hold real numbers, got an array of dtype {arr.dtype}"
-        )
-    arr = np.abs(arr.astype(np.float64, copy=False))
+def _profile_name(kernel, name: str = "kernel") -> str:
+    """A validated profile name (callables are not profiles)."""
+    kernel = check_kernel(kernel, name)
+    if not isinstance(kernel, str):
+        raise TypeError(f"{name} must be a kernel name here, not a callable")
+    return kernel
+
+
+def _scaled_distances(u, name: str = "u") -> np.ndarray:
+    """|u| as floats; ``inf`` is allowed (weight 0), NaN is not."""
+    arr = np.abs(as_real_array(u, name, allow_empty=True, finite=False))
     if np.isnan(arr).any():
         raise ValueError(f"{name} contains NaN")
     return arr
+
+
+def _log_profile(u: np.ndarray, kernel: str) -> np.ndarray:
+    """log K(u) for validated, non-negative scaled distances ``u``."""
+    with np.errstate(divide="ignore", over="ignore"):
+        return _LOG_PROFILES[kernel](u)
 
 
 def log_profile(u, kernel: str = "gaussian") -> np.ndarray:
@@ -126,12 +137,8 @@ def log_profile(u, kernel: str = "gaussian") -> np.ndarray:
     >>> log_profile([0.0, 2.0]).tolist()
     [-0.0, -2.0]
     """
-    kernel = check_kernel(kernel)
-    if not isinstance(kernel, str):
-        raise TypeError("kernel must be a kernel name here, not a callable")
-    arr = _as_scaled_distances(u)
-    with np.errstate(divide="ignore", over="ignore"):
-        return _LOG_PROFILES[kernel](arr)
+    kernel = _profile_name(kernel)
+    return _log_profile(_scaled_distances(u), kernel)
 
 
 def profile(u, kernel: str = "gaussian") -> np.ndarray:
@@ -155,7 +162,8 @@ def profile(u, kernel: str = "gaussian") -> np.ndarray:
     >>> profile([0.0, 0.5, 1.0], "epanechnikov").tolist()
     [1.0, 0.75, 0.0]
     """
-    return np.exp(log_profile(u, kernel))
+    kernel = _profile_name(kernel)
+    return np.exp(_log_profile(_scaled_distances(u), kernel))
 
 
 def pairwise_distances(a, b=None) -> np.ndarray:
@@ -181,9 +189,20 @@ def pairwise_distances(a, b=None) -> np.ndarray:
     >>> pairwise_distances([0.0, 3.0], [1.0]).tolist()
     [[1.0], [2.0]]
     """
+    a, b = _point_sets(a, b)
+    return _pairwise_distances(a, b)
+
+
+def _point_sets(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """``a`` and ``b`` (default ``a``) as (m, d) and (n, d) float arrays."""
     a = as_points(a, "a")
     b = a if b is None else as_points(b, "b")
     check_same_dim(a, b, "a", "b")
+    return a, b
+
+
+def _pairwise_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distances of validated (m, d) and (n, d) point sets."""
     if a.shape[1] == 1:
         return np.abs(a - b.T)
     diff = a[:, None, :] - b[None, :, :]
@@ -216,12 +235,12 @@ def gram_matrix(
     >>> gram_matrix([0.0, 1.0], bandwidth=1.0).round(4).tolist()
     [[1.0, 0.6065], [0.6065, 1.0]]
     """
+    a, b = _point_sets(a, b)
     h = check_positive_scalar(bandwidth, "bandwidth")
-    check_kernel(kernel)
-    if not isinstance(kernel, str):
-        raise TypeError("kernel must be a kernel name here, not a callable")
+    kernel = _profile_name(kernel)
     with np.errstate(over="ignore"):
-        return profile(pairwise_distances(a, b) / h, kernel)
+        u = _pairwise_distances(a, b) / h
+    return np.exp(_log_profile(u, kernel))
 
 
 def _multi_indices(n_vars: int, degree: int):
@@ -255,9 +274,7 @@ def polynomial_kernel(a, b=None, degree: int = 2, coef0: float = 1.0) -> np.ndar
     >>> polynomial_kernel([[1.0, 2.0]], [[3.0, 4.0]], degree=2, coef0=1.0).tolist()
     [[144.0]]
     """
-    a = as_points(a, "a")
-    b = a if b is None else as_points(b, "b")
-    check_same_dim(a, b, "a", "b")
+    a, b = _point_sets(a, b)
     degree = check_positive_int(degree, "degree")
     coef0 = _check_coef0(coef0)
     return (a @ b.T + coef0) ** degree

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers._validate import check_int, check_positive_int
+from helpers._validate import as_array, check_bool, check_int, check_positive_int
 
 
 def _size(n, name: str = "n") -> int:
@@ -60,6 +60,11 @@ def from_predicate(predicate, m: int, n: int | None = None) -> np.ndarray:
         raise TypeError(f"predicate must be callable, got {type(predicate).__name__}")
     m = _size(m, "m")
     n = m if n is None else _size(n, "n")
+    return _from_predicate(predicate, m, n)
+
+
+def _from_predicate(predicate, m: int, n: int) -> np.ndarray:
+    """The (m, n) mask of a callable rule, for validated sizes."""
     i = np.arange(m)[:, None]
     j = np.arange(n)[None, :]
     out = np.asarray(predicate(i, j))
@@ -120,7 +125,7 @@ def key_padding(lengths, n: int) -> np.ndarray:
     [[[1, 1, 0]], [[1, 1, 1]]]
     """
     n = _size(n)
-    arr = np.asarray(lengths)
+    arr = as_array(lengths, "lengths")
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(
             f"lengths must be a non-empty 1-D array (B,), got shape {arr.shape}"
@@ -152,11 +157,14 @@ def sliding_window(n: int, window: int, causal: bool = False) -> np.ndarray:
     """
     n = _size(n)
     window = _nonnegative(window, "window")
-    if not isinstance(causal, (bool, np.bool_)):
-        raise TypeError(f"causal must be a bool, got {type(causal).__name__}")
+    causal = check_bool(causal, "causal")
+    return _sliding_window(n, window, causal)
+
+
+def _sliding_window(n: int, window: int, causal: bool) -> np.ndarray:
     if causal:
-        return from_predicate(lambda i, j: (i - j >= 0) & (i - j <= window), n)
-    return from_predicate(lambda i, j: np.abs(i - j) <= window, n)
+        return _from_predicate(lambda i, j: (i - j >= 0) & (i - j <= window), n, n)
+    return _from_predicate(lambda i, j: np.abs(i - j) <= window, n, n)
 
 
 def strided(n: int, stride: int, causal: bool = True) -> np.ndarray:
@@ -173,11 +181,10 @@ def strided(n: int, stride: int, causal: bool = True) -> np.ndarray:
     """
     n = _size(n)
     stride = check_positive_int(stride, "stride")
-    if not isinstance(causal, (bool, np.bool_)):
-        raise TypeError(f"causal must be a bool, got {type(causal).__name__}")
+    causal = check_bool(causal, "causal")
     if causal:
-        return from_predicate(lambda i, j: (j <= i) & ((i - j) % stride == 0), n)
-    return from_predicate(lambda i, j: (i - j) % stride == 0, n)
+        return _from_predicate(lambda i, j: (j <= i) & ((i - j) % stride == 0), n, n)
+    return _from_predicate(lambda i, j: (i - j) % stride == 0, n, n)
 
 
 def global_local(n: int, window: int, global_tokens) -> np.ndarray:
@@ -199,8 +206,9 @@ def global_local(n: int, window: int, global_tokens) -> np.ndarray:
     >>> global_local(4, 0, [0]).astype(int).tolist()
     [[1, 1, 1, 1], [1, 1, 0, 0], [1, 0, 1, 0], [1, 0, 0, 1]]
     """
-    mask = sliding_window(n, window)
-    g = np.asarray(global_tokens)
+    n = _size(n)
+    window = _nonnegative(window, "window")
+    g = as_array(global_tokens, "global_tokens")
     if g.size and g.dtype.kind not in "iu":
         raise TypeError(f"global_tokens must hold integers, got dtype {g.dtype}")
     g = g.astype(int).ravel()
@@ -209,6 +217,7 @@ def global_local(n: int, window: int, global_tokens) -> np.ndarray:
         raise ValueError(
             f"global_tokens holds position {int(g[np.argmax(bad)])}, outside 0..{n - 1}"
         )
+    mask = _sliding_window(n, window, causal=False)
     mask[g, :] = True
     mask[:, g] = True
     return mask

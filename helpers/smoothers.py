@@ -11,9 +11,11 @@ for Nadaraya-Watson. Weight matrices are (m, n): rows are queries, columns are
 training points (keys).
 
 Inputs ``x`` are (n,) or (n, d) with Euclidean distance; targets ``y`` are
-(n,) or (n, d_y). The bandwidth h is the Gaussian's standard deviation, the
-same h as statsmodels' ``KernelReg(bw=[h])`` and h = 1/sqrt(2 gamma) for
-scikit-learn's ``rbf_kernel(gamma)``.
+(n,) or (n, d_y). The bandwidth h is the Gaussian's standard deviation:
+h = 1/sqrt(2 gamma) for scikit-learn's ``rbf_kernel(gamma)``, and the same h as
+statsmodels' ``KernelReg(endog, exog, var_type="c", reg_type="lc", bw=[h])``.
+Note ``reg_type="lc"`` (local constant): ``KernelReg``'s default,
+``reg_type="ll"``, is local *linear* regression, not Nadaraya-Watson.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ from __future__ import annotations
 import numpy as np
 
 from helpers._validate import (
+    as_array,
     as_points,
     as_targets,
+    check_choice,
     check_positive_int,
     check_positive_scalar,
     check_same_dim,
 )
-from helpers.kernels import check_kernel, log_profile, pairwise_distances
+from helpers.kernels import _log_profile, _pairwise_distances, check_kernel
 
 
 def _points_pair(x_train, x_query):
@@ -63,14 +67,20 @@ def knn_weights(x_train, x_query, k: int) -> np.ndarray:
     [[0.5, 0.5, 0.0]]
     """
     x_train, x_query = _points_pair(x_train, x_query)
-    n = x_train.shape[0]
-    k = check_positive_int(
+    return _knn_weights(x_train, x_query, _check_k(k, x_train.shape[0]))
+
+
+def _check_k(k, n: int) -> int:
+    return check_positive_int(
         k, "k", maximum=n, maximum_name="the number of training points n"
     )
-    nearest = np.argsort(pairwise_distances(x_query, x_train), axis=1, kind="stable")[
-        :, :k
-    ]
-    weights = np.zeros((x_query.shape[0], n))
+
+
+def _knn_weights(x_train: np.ndarray, x_query: np.ndarray, k: int) -> np.ndarray:
+    """kNN weights of validated (n, d) and (m, d) points, 1 <= k <= n."""
+    dist = _pairwise_distances(x_query, x_train)
+    nearest = np.argsort(dist, axis=1, kind="stable")[:, :k]
+    weights = np.zeros(dist.shape)
     np.put_along_axis(weights, nearest, 1.0 / k, axis=1)
     return weights
 
@@ -97,9 +107,9 @@ def knn_regress(x_train, y_train, x_query, k: int) -> np.ndarray:
     >>> knn_regress([0.0, 1.0, 5.0], [1.0, 3.0, 9.0], [0.4], k=2).tolist()
     [2.0]
     """
-    x_train_arr = as_points(x_train, "x_train")
-    y = as_targets(y_train, "y_train", x_train_arr.shape[0], "x_train")
-    return knn_weights(x_train_arr, x_query, k) @ y
+    x_train, x_query = _points_pair(x_train, x_query)
+    y = as_targets(y_train, "y_train", x_train.shape[0], "x_train")
+    return _knn_weights(x_train, x_query, _check_k(k, x_train.shape[0])) @ y
 
 
 def nw_log_kernel(x_train, x_query, bandwidth: float, kernel="gaussian") -> np.ndarray:
@@ -128,9 +138,13 @@ def nw_log_kernel(x_train, x_query, bandwidth: float, kernel="gaussian") -> np.n
     """
     x_train, x_query = _points_pair(x_train, x_query)
     h = check_positive_scalar(bandwidth, "bandwidth")
-    kernel = check_kernel(kernel)
+    return _nw_log_kernel(x_train, x_query, h, check_kernel(kernel))
+
+
+def _nw_log_kernel(x_train, x_query, h: float, kernel) -> np.ndarray:
+    """Log-kernel matrix of validated points, bandwidth and kernel."""
     if isinstance(kernel, str):
-        return _named_log_kernel(pairwise_distances(x_query, x_train), h, kernel)
+        return _named_log_kernel(_pairwise_distances(x_query, x_train), h, kernel)
     return _callable_log_kernel(kernel, x_query / h, x_train / h)
 
 
@@ -142,7 +156,7 @@ def _named_log_kernel(dist: np.ndarray, h: float, kernel: str) -> np.ndarray:
     """
     with np.errstate(over="ignore", invalid="ignore"):
         if kernel != "gaussian":
-            return log_profile(dist / h, kernel)
+            return _log_profile(dist / h, kernel)
         d_min = dist.min(axis=1, keepdims=True)
         gap = (dist - d_min) / h
         return np.where(gap == 0.0, 0.0, -0.5 * gap * ((dist + d_min) / h))
@@ -181,24 +195,34 @@ def _callable_log_kernel(kernel, x_query, x_train) -> np.ndarray:
         return np.log(values)
 
 
-def _normalise_rows(logits: np.ndarray, context: str) -> np.ndarray:
-    """Softmax of each row of log-weights; error for a row with no finite entry."""
+ON_EMPTY = ("raise", "nan")
+"""What :func:`nw_weights` and :func:`nadaraya_watson` do for a query whose window is empty."""
+
+
+def _shown(rows: np.ndarray) -> str:
+    """The first ten indices of ``rows`` and how many more there are."""
+    more = "" if rows.size <= 10 else f" and {rows.size - 10} more"
+    return f"{rows[:10].tolist()}{more}"
+
+
+def _normalise_rows(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax of each row of log-weights, and the indices of the empty rows.
+
+    A row with no finite entry (an empty window) is left as NaN; the caller
+    decides whether that is an error.
+    """
     row_max = logits.max(axis=1, keepdims=True)
-    empty = np.flatnonzero(np.isneginf(row_max[:, 0]))
-    if empty.size:
-        shown = empty[:10].tolist()
-        more = "" if empty.size <= 10 else f" and {empty.size - 10} more"
-        raise ValueError(
-            f"x_query rows {shown}{more} have no training point with positive "
-            f"kernel weight ({context}); their weighted average is 0/0. Widen the "
-            "bandwidth or use a kernel with unbounded support such as 'gaussian'"
-        )
-    weights = np.exp(logits - row_max)
-    weights /= weights.sum(axis=1, keepdims=True)
-    return weights
+    is_empty = np.isneginf(row_max[:, 0])
+    weights = np.full(logits.shape, np.nan)
+    full = ~is_empty
+    weights[full] = np.exp(logits[full] - row_max[full])
+    weights[full] /= weights[full].sum(axis=1, keepdims=True)
+    return weights, np.flatnonzero(is_empty)
 
 
-def nw_weights(x_train, x_query, bandwidth: float, kernel="gaussian") -> np.ndarray:
+def nw_weights(
+    x_train, x_query, bandwidth: float, kernel="gaussian", on_empty: str = "raise"
+) -> np.ndarray:
     r"""Nadaraya-Watson weights, normalised in log space.
 
     .. math::  w_i(x_q) = \frac{K(\lVert x_q - x_i \rVert / h)}
@@ -223,33 +247,66 @@ def nw_weights(x_train, x_query, bandwidth: float, kernel="gaussian") -> np.ndar
         called as ``kernel(x_query / h, x_train / h)`` that returns the (m, n)
         kernel values (or log-values, see
         :func:`helpers.kernels.as_log_kernel`).
+    on_empty : {"raise", "nan"}, default "raise"
+        What to do for a query with no training point inside a compact
+        kernel's window (every weight would be 0/0): ``"raise"`` a
+        ``ValueError`` that names the rows, or give it a row of NaN
+        (``"nan"``, for plotting: the fit has a gap there). A window holds
+        the points with :math:`K(\lVert x_q - x_i\rVert / h) > 0`: strictly
+        within h for the Epanechnikov, triangular and tricube kernels
+        (K(1) = 0), within h including the boundary for the uniform kernel.
 
     Returns
     -------
     ndarray of shape (m, n)
-        Non-negative; every row sums to 1.
+        Non-negative; every row sums to 1 (or, with ``on_empty="nan"``, is
+        all NaN for an empty window).
 
     Raises
     ------
     ValueError
         If a query has no training point inside a compact kernel's window
-        (the estimator would be 0/0), or for bad input.
+        and ``on_empty="raise"``, or for bad input.
 
     Examples
     --------
     >>> nw_weights([0.0, 1.0], [0.0], bandwidth=1.0).round(4).tolist()
     [[0.6225, 0.3775]]
     """
+    return _nw_weights(*_nw_arguments(x_train, x_query, bandwidth, kernel, on_empty))
+
+
+def _nw_arguments(x_train, x_query, bandwidth, kernel, on_empty) -> tuple:
+    """The validated arguments of :func:`nw_weights`, in its order."""
+    x_train, x_query = _points_pair(x_train, x_query)
     h = check_positive_scalar(bandwidth, "bandwidth")
-    logits = nw_log_kernel(x_train, x_query, h, kernel)
-    name = (
-        kernel if isinstance(kernel, str) else getattr(kernel, "__name__", "callable")
-    )
-    return _normalise_rows(logits, f"bandwidth={h:g}, kernel={name!r}")
+    kernel = check_kernel(kernel)
+    on_empty = check_choice(on_empty, "on_empty", ON_EMPTY)
+    return x_train, x_query, h, kernel, on_empty
+
+
+def _nw_weights(x_train, x_query, h: float, kernel, on_empty: str) -> np.ndarray:
+    """NW weights of validated arguments; empty rows raise or are NaN."""
+    weights, empty = _normalise_rows(_nw_log_kernel(x_train, x_query, h, kernel))
+    if empty.size and on_empty == "raise":
+        name = kernel if isinstance(kernel, str) else getattr(kernel, "__name__", "")
+        raise ValueError(
+            f"x_query rows {_shown(empty)} have no training point with positive "
+            f"kernel weight (bandwidth={h:g}, kernel={name or 'callable'!r}); their "
+            "weighted average is 0/0. Widen the bandwidth, use a kernel with "
+            "unbounded support such as 'gaussian', or pass on_empty='nan' to leave "
+            "NaN gaps there"
+        )
+    return weights
 
 
 def nadaraya_watson(
-    x_train, y_train, x_query, bandwidth: float, kernel="gaussian"
+    x_train,
+    y_train,
+    x_query,
+    bandwidth: float,
+    kernel="gaussian",
+    on_empty: str = "raise",
 ) -> np.ndarray:
     r"""Nadaraya-Watson kernel regression (Nadaraya 1964, Watson 1964).
 
@@ -265,6 +322,10 @@ def nadaraya_watson(
         h > 0.
     kernel : str or callable, default "gaussian"
         See :func:`nw_weights`.
+    on_empty : {"raise", "nan"}, default "raise"
+        For a query whose compact-kernel window holds no training point:
+        raise a ``ValueError`` naming the rows, or (``"nan"``) predict NaN
+        there, a gap in a plotted fit. See :func:`nw_weights`.
 
     Returns
     -------
@@ -274,10 +335,13 @@ def nadaraya_watson(
     --------
     >>> nadaraya_watson([0.0, 1.0], [0.0, 1.0], [0.5], bandwidth=1.0).tolist()
     [0.5]
+    >>> nadaraya_watson([0.0, 1.0], [0.0, 1.0], [0.5, 3.0], bandwidth=1.0,
+    ...                 kernel="uniform", on_empty="nan").tolist()
+    [0.5, nan]
     """
-    x_train_arr = as_points(x_train, "x_train")
-    y = as_targets(y_train, "y_train", x_train_arr.shape[0], "x_train")
-    return nw_weights(x_train_arr, x_query, bandwidth, kernel) @ y
+    args = _nw_arguments(x_train, x_query, bandwidth, kernel, on_empty)
+    y = as_targets(y_train, "y_train", args[0].shape[0], "x_train")
+    return _nw_weights(*args) @ y
 
 
 def loo_cv_error(x_train, y_train, bandwidths, kernel="gaussian") -> np.ndarray:
@@ -328,7 +392,7 @@ def loo_cv_error(x_train, y_train, bandwidths, kernel="gaussian") -> np.ndarray:
         raise ValueError("x_train must have at least 2 points for leave-one-out")
     y = as_targets(y_train, "y_train", n, "x_train")
     y2 = y.reshape(n, -1)
-    hs = np.asarray(bandwidths)
+    hs = as_array(bandwidths, "bandwidths")
     if hs.dtype.kind not in "iuf":
         raise TypeError(f"bandwidths must hold real numbers, got dtype {hs.dtype}")
     if hs.ndim > 1:
@@ -342,27 +406,27 @@ def loo_cv_error(x_train, y_train, bandwidths, kernel="gaussian") -> np.ndarray:
             f"bandwidths must be finite and > 0; bandwidths[{int(np.argmax(bad))}] = "
             f"{hs[np.argmax(bad)]!r}"
         )
-    check_kernel(kernel)
+    kernel = check_kernel(kernel)
     errors = np.empty(hs.size)
     diag = np.eye(n, dtype=bool)
     if isinstance(kernel, str):
         # point i is infinitely far from itself: left out of its own average, and the
         # Gaussian's row shift is its nearest *other* point (tiny h: leave-one-out 1-NN)
-        dist_loo = np.where(diag, np.inf, pairwise_distances(x, x))
+        dist_loo = np.where(diag, np.inf, _pairwise_distances(x, x))
     for b, h in enumerate(hs):
         if isinstance(kernel, str):
             logits = _named_log_kernel(dist_loo, h, kernel)
         else:  # never write into a callable's output
-            logits = np.where(diag, -np.inf, nw_log_kernel(x, x, h, kernel))
-        try:
-            weights = _normalise_rows(
-                logits, f"bandwidth={h:g}, leaving each point out"
-            )
-        except ValueError as err:
+            logits = np.where(diag, -np.inf, _nw_log_kernel(x, x, h, kernel))
+        weights, empty = _normalise_rows(logits)
+        if empty.size:
             raise ValueError(
-                f"bandwidths[{b}]={h:g} is too small for leave-one-out: "
-                + str(err).replace("x_query rows", "training points", 1)
-            ) from None
+                f"bandwidths[{b}]={h:g} is too small for leave-one-out: training points "
+                f"{_shown(empty)} have no other training point with positive kernel "
+                f"weight (bandwidth={h:g}, leaving each point out); their weighted "
+                "average is 0/0. Widen the bandwidth or use a kernel with unbounded "
+                "support such as 'gaussian'"
+            )
         residuals = y2 - weights @ y2
         errors[b] = np.mean(residuals**2)
     return errors

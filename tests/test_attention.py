@@ -251,3 +251,76 @@ def test_attention_log_kernel_checks_input_dimension():
         nadaraya_watson(
             np.zeros((2, 2)), np.zeros(2), np.zeros((1, 2)), 1.0, kernel=kern
         )
+
+
+# ------------------------------------------------------- temperature of the kernel
+
+
+def test_attention_log_kernel_temperature_divides_the_raw_dot_product():
+    rng = np.random.default_rng(5)
+    Wq, Wk = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    xq, xk = rng.normal(size=(2, 3)), rng.normal(size=(5, 3))
+    raw = np.array([[(a @ Wq) @ (b @ Wk) for b in xk] for a in xq])
+    for tau in (0.3, 1.0, 7.0):
+        got = attention_log_kernel(Wq, Wk, temperature=tau)(xq, xk)
+        np.testing.assert_allclose(got, raw / tau, rtol=1e-12, atol=0)
+    # None is standard attention: tau = sqrt(d_k) = 2
+    np.testing.assert_allclose(
+        attention_log_kernel(Wq, Wk)(xq, xk), raw / 2.0, rtol=1e-12, atol=0
+    )
+
+
+@pytest.mark.parametrize(("tau", "h"), [(0.5, 1.0), (2.0, 0.7), (1.0, 3.0)])
+def test_effective_temperature_with_a_bandwidth_is_tau_h_squared(tau, h):
+    rng = np.random.default_rng(6)
+    X, V = rng.normal(size=(6, 2)), rng.normal(size=(6, 2))
+    kern = attention_log_kernel(np.eye(2), np.eye(2), temperature=tau)
+    got = nadaraya_watson(X, V, X, h, kernel=kern)
+    scores = X @ X.T / (tau * h**2)
+    ref = np.exp(scores - scores.max(1, keepdims=True))
+    np.testing.assert_allclose(got, (ref / ref.sum(1, keepdims=True)) @ V, atol=1e-12)
+
+
+def gaussian_weights(q, k, tau, prior=None):
+    """Gaussian NW weights exp(-|q - k|^2 / (2 tau)), optionally times a per-key prior."""
+    log_w = -((q[:, None, :] - k[None, :, :]) ** 2).sum(-1) / (2 * tau)
+    w = np.exp(log_w - log_w.max(1, keepdims=True))
+    if prior is not None:
+        w = w * prior[None, :]
+    return w / w.sum(1, keepdims=True)
+
+
+def test_temperature_is_a_bandwidth_only_up_to_a_key_norm_prior():
+    rng = np.random.default_rng(8)
+    tau = 1.5
+    q, k = rng.normal(size=(4, 3)), rng.normal(size=(6, 3))
+    k[0] *= 3.0  # one long key: unequal norms
+    dot = softmax(q @ k.T / tau)
+    plain = gaussian_weights(q, k, tau)
+    # softmax(q.k / tau) is NOT Gaussian NW with h^2 = tau when key norms differ ...
+    assert np.abs(dot - plain).max() > 0.05
+    # ... it is Gaussian NW weighted by the per-key prior exp(|k|^2 / (2 tau))
+    prior = np.exp((k**2).sum(1) / (2 * tau))
+    np.testing.assert_allclose(dot, gaussian_weights(q, k, tau, prior), atol=1e-12)
+    # and with keys of one norm the prior is constant and drops out
+    k_unit = k / np.linalg.norm(k, axis=1, keepdims=True)
+    np.testing.assert_allclose(
+        softmax(q @ k_unit.T / tau), gaussian_weights(q, k_unit, tau), atol=1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    ("temperature", "error"),
+    [
+        (0.0, ValueError),
+        (-1.0, ValueError),
+        (np.inf, ValueError),
+        (np.nan, ValueError),
+        ("2", TypeError),
+        (True, TypeError),
+        ([1.0], TypeError),
+    ],
+)
+def test_attention_log_kernel_bad_temperature(temperature, error):
+    with pytest.raises(error, match=r"^temperature must be"):
+        attention_log_kernel(np.eye(2), np.eye(2), temperature=temperature)

@@ -613,3 +613,61 @@ def test_loo_cv_error_with_callable_gaussian_equals_named(seed_data):
         smoothers.loo_cv_error(x, y, hs),
         rtol=1e-9,
     )
+
+
+# ----------------------------------------------------------- empty windows
+
+
+@pytest.mark.parametrize("kernel", ["uniform", "epanechnikov", "triangular", "tricube"])
+def test_on_empty_nan_leaves_gaps_exactly_where_the_window_is_empty(kernel):
+    x, y = np.array([0.0, 1.0, 4.0]), np.array([1.0, 2.0, 5.0])
+    h = 1.0
+    queries = np.array([0.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0])
+    # the window by hand: K(|x_q - x_i| / h) > 0 is |x_q - x_i| <= h for the boxcar,
+    # |x_q - x_i| < h for the kernels with K(1) = 0
+    dist = np.abs(queries[:, None] - x[None, :])
+    inside = dist <= h if kernel == "uniform" else dist < h
+    empty = ~inside.any(axis=1)
+    assert empty.any() and not empty.all()
+    fit = smoothers.nadaraya_watson(x, y, queries, h, kernel, on_empty="nan")
+    np.testing.assert_array_equal(np.isnan(fit), empty)
+    ref = smoothers.nadaraya_watson(x, y, queries[~empty], h, kernel)
+    np.testing.assert_allclose(fit[~empty], ref, rtol=0, atol=0)
+    w = smoothers.nw_weights(x, queries, h, kernel, on_empty="nan")
+    assert np.isnan(w[empty]).all()
+    np.testing.assert_allclose(w[~empty].sum(axis=1), 1.0, rtol=1e-15)
+    with pytest.raises(ValueError, match=r"^x_query rows .* on_empty='nan'"):
+        smoothers.nadaraya_watson(x, y, queries, h, kernel)
+
+
+def test_uniform_window_includes_its_boundary_and_tricube_does_not():
+    x, y = np.array([0.0]), np.array([3.0])
+    assert smoothers.nadaraya_watson(x, y, [1.0], 1.0, "uniform").tolist() == [3.0]
+    got = smoothers.nadaraya_watson(x, y, [1.0], 1.0, "tricube", on_empty="nan")
+    assert np.isnan(got).all()
+
+
+def test_on_empty_is_irrelevant_for_the_gaussian(seed_data):
+    x, y = seed_data
+    grid = np.linspace(-50, 50, 11)
+    np.testing.assert_array_equal(
+        smoothers.nadaraya_watson(x, y, grid, 0.05, on_empty="nan"),
+        smoothers.nadaraya_watson(x, y, grid, 0.05),
+    )
+
+
+@pytest.mark.parametrize("func", [smoothers.nw_weights, smoothers.nadaraya_watson])
+@pytest.mark.parametrize(
+    ("on_empty", "error", "match"),
+    [
+        ("NaN", ValueError, r"^on_empty='NaN' is not one of 'raise', 'nan'"),
+        ("ignore", ValueError, r"^on_empty='ignore' is not one of"),
+        (None, TypeError, r"^on_empty must be a string"),
+        (np.nan, TypeError, r"^on_empty must be a string"),
+    ],
+)
+def test_on_empty_is_validated(func, on_empty, error, match):
+    x = [0.0, 1.0]
+    args = (x, [0.0], 1.0) if func is smoothers.nw_weights else (x, x, [0.0], 1.0)
+    with pytest.raises(error, match=match):
+        func(*args, on_empty=on_empty)

@@ -678,8 +678,20 @@ for label, x, y, exc, match in (
         r"^x must hold real numbers",
     ),
     ("y-bool", [0.0, 1.0], [True, False], TypeError, r"^y must hold real numbers"),
-    ("x-nan", [0.0, np.nan], [0.0, 1.0], ValueError, r"^x contains NaN or infinite"),
-    ("y-inf", [0.0, 1.0], [0.0, np.inf], ValueError, r"^y contains NaN or infinite"),
+    (
+        "x-nan",
+        [0.0, np.nan],
+        [0.0, 1.0],
+        ValueError,
+        r"^x contains \d+ NaN or infinite",
+    ),
+    (
+        "y-inf",
+        [0.0, 1.0],
+        [0.0, np.inf],
+        ValueError,
+        r"^y contains \d+ NaN or infinite",
+    ),
     ("x-empty", [], [], ValueError, r"^x is empty"),
     (
         "length",
@@ -714,8 +726,8 @@ for label, weights, kwargs, exc, match in (
     ("3d", np.ones((1, 2, 2)), {}, ValueError, r"^weights must be 2-D \(m, n\)"),
     ("scalar", 1.0, {}, ValueError, r"^weights must be 2-D \(m, n\)"),
     ("empty", np.zeros((0, 3)), {}, ValueError, r"^weights is empty"),
-    ("nan", [[np.nan, 1.0]], {}, ValueError, r"^weights contains NaN or infinite"),
-    ("inf", [[np.inf, 1.0]], {}, ValueError, r"^weights contains NaN or infinite"),
+    ("nan", [[np.nan, 1.0]], {}, ValueError, r"^weights contains \d+ NaN or infinite"),
+    ("inf", [[np.inf, 1.0]], {}, ValueError, r"^weights contains \d+ NaN or infinite"),
     ("str", [["a", "b"]], {}, TypeError, r"^weights must hold real numbers"),
     ("complex", [[1j, 0.0]], {}, TypeError, r"^weights must hold real numbers"),
     (
