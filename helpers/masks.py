@@ -1,7 +1,9 @@
 r"""Masks: the set filter :math:`M(x_q, S)` of which keys a query may see.
 
 Every mask is a boolean array with ``True`` = "this key is visible to this
-query" (the sense of a boolean ``attn_mask`` in PyTorch), shaped (m, n):
+query" (the sense of a boolean ``attn_mask`` in PyTorch's
+``scaled_dot_product_attention``; ``nn.MultiheadAttention`` uses the opposite
+sense, ``True`` = hidden), shaped (m, n):
 rows are queries, columns are keys. Attention with a mask is Nadaraya-Watson
 smoothing over the visible subset only (Tsai et al. 2019):
 
@@ -170,8 +172,9 @@ def _sliding_window(n: int, window: int, causal: bool) -> np.ndarray:
 def strided(n: int, stride: int, causal: bool = True) -> np.ndarray:
     r"""Strided attention: query i sees keys j with :math:`(i - j) \bmod s = 0`.
 
-    Together with a causal sliding window of width s - 1 this is the factorised
-    pattern of the Sparse Transformer (Child et al. 2019). With ``causal``
+    Together with a causal sliding window (Child et al. 2019 use
+    :math:`0 \le i - j \le s`) this is the factorised pattern of the Sparse
+    Transformer: every earlier key is reachable in two steps. With ``causal``
     (the default) only :math:`j \le i`.
 
     Examples
