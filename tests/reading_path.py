@@ -29,6 +29,7 @@ CODE_LINES_PER_MINUTE = 20
 MINUTES_PER_FIGURE = 1 / 3
 END_HEADINGS = ("## Exercises", "## References")
 _HEADING = re.compile(r"^(#{1,3}) (.+)$", re.M)
+_LABEL = re.compile(r"\A\s*\([\w-]+\)=\s*\n")
 _FENCE = re.compile(r"^```+\s*(python|py|text)?\s*$.*?^```+\s*$", re.M | re.S)
 
 
@@ -64,7 +65,8 @@ def sections(path) -> list[Section]:
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
             heading = _HEADING.search(source)
-            if heading and source.lstrip().startswith(heading.group(0)):
+            unlabelled = _LABEL.sub("", source).lstrip()
+            if heading and unlabelled.startswith(heading.group(0)):
                 if heading.group(0).startswith(END_HEADINGS):
                     break
                 level = len(heading.group(1))
