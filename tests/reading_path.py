@@ -81,7 +81,9 @@ def sections(path) -> list[Section]:
         elif cell["cell_type"] == "code":
             tags = cell["metadata"].get("tags", [])
             if "hide-input" not in tags and "remove-input" not in tags:
-                found[-1].code_lines += sum(1 for ln in source.splitlines() if ln.strip())
+                found[-1].code_lines += sum(
+                    1 for ln in source.splitlines() if ln.strip()
+                )
             found[-1].figures += sum(
                 "image/png" in out.get("data", {}) for out in cell.get("outputs", [])
             )

@@ -46,7 +46,9 @@ def test_reading_times_match_the_estimate(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_the_reading_time_box_opens_the_chapter(path):
     opening = markdown_cells(path)[0]
-    assert ":class: reading-time" in opening, "the first cell holds the Reading time box"
+    assert ":class: reading-time" in opening, (
+        "the first cell holds the Reading time box"
+    )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
@@ -87,5 +89,7 @@ def test_the_intro_gives_the_fast_path_and_its_length():
         line = next(ln for ln in fast_path.splitlines() if path.stem in ln)
         assert f"{fast} min" in line, f"intro's fast path for {path.stem}: {line!r}"
         total += fast
-    assert f"{total} minutes" in fast_path, f"the intro states the total, {total} minutes"
+    assert f"{total} minutes" in fast_path, (
+        f"the intro states the total, {total} minutes"
+    )
     assert total <= 80, "the fast path is about an hour"
