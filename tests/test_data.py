@@ -1,8 +1,9 @@
-"""Tests of helpers.data: the running example's data and regression function."""
+"""Tests of helpers.data: the noisy sine, its regression function and the toy sentence."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -106,3 +107,122 @@ def test_true_function_is_two_sine(x):
     assert out.shape == np.shape(x)
     np.testing.assert_array_equal(out, 2 * np.sin(x))
     assert np.all(np.abs(out) <= 2)
+
+
+# ------------------------------------------------------------ the toy sentence
+
+
+def test_toy_sentence_tokens_and_shape():
+    tokens, X = data.toy_sentence()
+    assert tokens == ["The", "cat", "sat", "on", "the", "mat"]
+    assert X.shape == (6, 8)
+    assert X.dtype == np.float64
+    _, X3 = data.toy_sentence(d_model=3, seed=5)
+    assert X3.shape == (6, 3)
+
+
+def test_toy_sentence_returns_a_new_token_list_each_call():
+    tokens, _ = data.toy_sentence()
+    tokens.append("!")
+    assert data.toy_sentence()[0] == ["The", "cat", "sat", "on", "the", "mat"]
+
+
+def test_toy_sentence_is_deterministic_and_the_seed_matters():
+    _, a = data.toy_sentence(d_model=8, seed=11)
+    _, b = data.toy_sentence(d_model=8, seed=11)
+    _, c = data.toy_sentence(d_model=8, seed=12)
+    np.testing.assert_array_equal(a, b)
+    assert not np.any(np.isclose(a, c))
+
+
+def test_toy_sentence_equal_words_get_equal_rows_and_only_they():
+    tokens, X = data.toy_sentence(d_model=16, seed=3)
+    words = [t.lower() for t in tokens]
+    for i in range(6):
+        for j in range(6):
+            if words[i] == words[j]:
+                np.testing.assert_array_equal(X[i], X[j])
+            else:
+                assert np.abs(X[i] - X[j]).max() > 1e-3, (tokens[i], tokens[j])
+
+
+def test_toy_sentence_matches_an_independent_generator():
+    # the documented recipe: a table of the 5 words in order of first appearance
+    rng = np.random.default_rng(2017)
+    table = rng.normal(size=(5, 8))
+    _, X = data.toy_sentence()
+    np.testing.assert_array_equal(X, table[[0, 1, 2, 3, 0, 4]])
+
+
+def test_toy_sentence_entries_are_standard_normal():
+    _, X = data.toy_sentence(d_model=20_000, seed=0)
+    # 5 distinct rows: 100,000 draws; standard errors 0.003 (mean), 0.0045 (variance)
+    distinct = X[[0, 1, 2, 3, 5]]
+    assert abs(distinct.mean()) < 0.015
+    assert abs(distinct.var() - 1) < 0.02
+
+
+def test_toy_projections_continue_the_sentence_generator():
+    rng = np.random.default_rng(2017)
+    rng.normal(size=(5, 8))
+    expected = [rng.normal(scale=1 / np.sqrt(8), size=(8, 4)) for _ in range(3)]
+    for got, want in zip(data.toy_projections(), expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_toy_projections_shapes_and_default_d_v():
+    W_q, W_k, W_v = data.toy_projections(d_model=6, d_k=3, seed=1)
+    assert W_q.shape == W_k.shape == W_v.shape == (6, 3)
+    *_, W_v5 = data.toy_projections(d_model=6, d_k=3, d_v=5, seed=1)
+    assert W_v5.shape == (6, 5)
+
+
+def test_toy_projections_are_deterministic_distinct_and_independent_of_the_embeddings():
+    a = data.toy_projections(seed=4)
+    b = data.toy_projections(seed=4)
+    c = data.toy_projections(seed=5)
+    for x, y, z in zip(a, b, c, strict=True):
+        np.testing.assert_array_equal(x, y)
+        assert not np.any(np.isclose(x, z))
+    assert not np.array_equal(a[0], a[1]) and not np.array_equal(a[1], a[2])
+    # no number of the embedding table is reused in a projection
+    _, X = data.toy_sentence(seed=4)
+    projected = np.concatenate([w.ravel() * np.sqrt(8) for w in a])
+    assert not np.any(np.isin(np.round(projected, 12), np.round(X, 12)))
+
+
+def test_toy_projections_have_variance_one_over_d_model():
+    W_q, W_k, W_v = data.toy_projections(d_model=400, d_k=100, seed=0)
+    # 120,000 entries: standard error of the variance about 0.4%
+    entries = np.concatenate([W_q.ravel(), W_k.ravel(), W_v.ravel()])
+    np.testing.assert_allclose(entries.var() * 400, 1.0, rtol=0.02)
+
+
+def test_toy_world_does_not_touch_the_global_random_state(global_rng):
+    np.random.seed(7)  # noqa: NPY002
+    before = np.random.get_state()  # noqa: NPY002
+    data.toy_sentence()
+    data.toy_projections()
+    after = np.random.get_state()  # noqa: NPY002
+    np.testing.assert_array_equal(before[1], after[1])
+
+
+@pytest.mark.parametrize(
+    ("func", "kwargs", "error", "name"),
+    [
+        (data.toy_sentence, {"d_model": 2.5}, TypeError, "d_model"),
+        (data.toy_sentence, {"d_model": True}, TypeError, "d_model"),
+        (data.toy_sentence, {"d_model": 0}, ValueError, "d_model"),
+        (data.toy_sentence, {"seed": -1}, ValueError, "seed"),
+        (data.toy_sentence, {"seed": "2017"}, TypeError, "seed"),
+        (data.toy_projections, {"d_model": -3}, ValueError, "d_model"),
+        (data.toy_projections, {"d_k": 0}, ValueError, "d_k"),
+        (data.toy_projections, {"d_k": 4.0}, TypeError, "d_k"),
+        (data.toy_projections, {"d_v": 0}, ValueError, "d_v"),
+        (data.toy_projections, {"seed": -5}, ValueError, "seed"),
+    ],
+)
+def test_toy_world_rejects_bad_arguments_naming_them(func, kwargs, error, name):
+    with pytest.raises(error) as info:
+        func(**kwargs)
+    assert str(info.value).startswith(name)

@@ -52,6 +52,8 @@ VALID = {
     "attention.softmax": {"scores": [[0.0, 1.0]], "mask": [[True, True]]},
     "data.noisy_sine": {},
     "data.true_function": {"x": X},
+    "data.toy_projections": {"d_model": 8, "d_k": 4, "d_v": 2, "seed": 0},
+    "data.toy_sentence": {"d_model": 8, "seed": 0},
     "kernels.as_log_kernel": {"func": lambda q, k: q @ k.T},
     "kernels.check_kernel": {"kernel": "gaussian"},
     "kernels.gram_matrix": {"a": X, "b": X},
