@@ -6,7 +6,7 @@ r"""Scaled dot-product attention, and the kernel view of it.
 with a boolean mask (``True`` = this key is visible to this query, as a
 boolean ``attn_mask`` in PyTorch) that removes keys from each query's softmax.
 Row i of the (m, n) weight matrix is the Nadaraya-Watson weight vector of
-query i under the kernel :math:`k(q, k) = \exp(q^\top k / \sqrt{d_k})`
+query i under the kernel :math:`\kappa(q, k) = \exp(q^\top k / \sqrt{d_k})`
 restricted to the visible keys :math:`M(x_q, S)` (Tsai et al. 2019).
 
 Shapes: ``Q`` (..., m, d_k), ``K`` (..., n, d_k), ``V`` (..., n, d_v), ``mask``
@@ -280,7 +280,7 @@ def scaled_dot_product_attention(Q, K, V, mask=None) -> np.ndarray:
 def attention_log_kernel(W_q, W_k, temperature=None):
     r"""The kernel of attention, as a log-kernel that Nadaraya-Watson accepts.
 
-    .. math::  \log k(x_q, x_k) = \frac{\langle x_q W_q,\; x_k W_k \rangle}{\tau},
+    .. math::  \log \kappa(x_q, x_k) = \frac{\langle x_q W_q,\; x_k W_k \rangle}{\tau},
                \qquad \tau = \sqrt{d_k} \text{ by default},
 
     so that, with values :math:`v(x_k) = x_k W_v`,

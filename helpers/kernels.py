@@ -17,7 +17,7 @@ name                :math:`K(u)`                                     support
 ==================  ===============================================  ============
 
 *Positive semi-definite kernels* are generalised dot products
-:math:`k(x, y) = \varphi(x)^\top \varphi(y)`: the polynomial kernel with its
+:math:`\kappa(x, y) = \varphi(x)^\top \varphi(y)`: the polynomial kernel with its
 explicit feature map, and random Fourier features for the Gaussian kernel.
 """
 
@@ -253,7 +253,7 @@ def _multi_indices(n_vars: int, degree: int):
 
 
 def polynomial_kernel(a, b=None, degree: int = 2, coef0: float = 1.0) -> np.ndarray:
-    r"""Polynomial kernel :math:`k(x, y) = (x^\top y + c)^p`.
+    r"""Polynomial kernel :math:`\kappa(x, y) = (x^\top y + c)^p`.
 
     Parameters
     ----------
@@ -385,11 +385,11 @@ def random_fourier_features(
 
 
 def as_log_kernel(func):
-    r"""Mark a pairwise kernel callable as returning :math:`\log k`, not k.
+    r"""Mark a pairwise kernel callable as returning :math:`\log \kappa`, not :math:`\kappa`.
 
     :func:`helpers.smoothers.nw_weights` calls a callable kernel as
     ``kernel(x_query / h, x_train / h)`` and expects the (m, n) matrix of kernel
-    values :math:`k(x_q, x_k) \ge 0`. A kernel such as
+    values :math:`\kappa(x_q, x_k) \ge 0`. A kernel such as
     :math:`\exp(q^\top k / \sqrt{d_k})` overflows for large scores; wrap a
     function that returns the exponent instead, and the weights are normalised
     in log space (the exponent may be ``-inf`` for weight 0, never NaN or

@@ -8,7 +8,7 @@ rows are queries, columns are keys. Attention with a mask is Nadaraya-Watson
 smoothing over the visible subset only (Tsai et al. 2019):
 
 .. math::  \hat v(x_q) = \sum_{x_k \in M(x_q, S)}
-           \frac{k(x_q, x_k)}{\sum_{x_{k'} \in M(x_q, S)} k(x_q, x_{k'})}\, v(x_k).
+           \frac{\kappa(x_q, x_k)}{\sum_{x_{k'} \in M(x_q, S)} \kappa(x_q, x_{k'})}\, v(x_k).
 
 Positions are 0-based: query i and key j.
 """

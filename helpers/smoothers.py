@@ -113,7 +113,7 @@ def knn_regress(x_train, y_train, x_query, k: int) -> np.ndarray:
 
 
 def nw_log_kernel(x_train, x_query, bandwidth: float, kernel="gaussian") -> np.ndarray:
-    r"""Log-kernel matrix :math:`\log k(x_q, x_i)` up to a constant per row.
+    r"""Log-kernel matrix :math:`\log \kappa(x_q, x_i)` up to a constant per row.
 
     For a named profile, :math:`\log K(\lVert x_q - x_i \rVert / h)`; for a
     callable, ``kernel(x_query / h, x_train / h)`` (its log when the callable
