@@ -26,7 +26,7 @@ for path in sys.argv[1:]:
 endef
 export STRIP_TIMESTAMPS
 
-.PHONY: help venv book test lint unit nbval browser execute bench lab clean
+.PHONY: help venv book test lint unit nbval browser browser-lab execute bench lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,13 +53,16 @@ unit: $(STAMP)  ## unit, property and doctest tests of helpers
 nbval: $(STAMP)  ## nbval in strict mode: every stored output of every notebook is reproduced
 	$(BIN)/python -m pytest -q --nbval --nbval-current-env $(NOTEBOOKS)
 
-browser: $(STAMP)  ## crawl the built site in headless Chromium (needs make book first)
+browser: $(STAMP)  ## the built site (needs make book first) and live sliders in JupyterLab, in headless Chromium
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { \
 	  echo "**************************************************************"; \
 	  echo "* WARNING: Chromium not found: BROWSER TESTS WILL BE SKIPPED *"; \
 	  echo "* (apt-get install chromium, or set CHROMIUM=/path/to/it)    *"; \
 	  echo "**************************************************************"; }
 	$(BIN)/python -m pytest -q -rs tests/browser
+
+browser-lab: $(STAMP)  ## only the JupyterLab test: run each chapter with sliders, move every control
+	$(BIN)/python -m pytest -q -rs tests/browser/test_lab.py
 
 test: $(STAMP)  ## everything: lint, unit and property tests, nbval strict, strict site build, browser
 	$(MAKE) --no-print-directory lint

@@ -55,20 +55,34 @@ _SCRIPT = """<script>(function () {
   controls.forEach(function (c) { c.addEventListener("input", update); });
 })();</script>"""
 
+_DEFAULT_FORMAT = "{:.3g}"
+
 MODE_VARIABLE = "BOOK_EXPLORE"
 """Name of the environment variable that selects the form, ``static`` or ``live`` (the default)."""
 
 
 def _check_params(params, formats, labels):
-    if not isinstance(params, dict) or not params:
-        raise TypeError("params must be a non-empty dict: name -> sequence of values")
+    """Validate ``params``, ``formats`` and ``labels``; return them as dicts of lists/strings."""
+    if not isinstance(params, dict):
+        raise TypeError(
+            "params must be a dict: name -> sequence of values, "
+            f"got {type(params).__name__}"
+        )
+    if not params:
+        raise ValueError("params is empty; give at least one parameter")
     grid = {}
     for name, values in params.items():
-        if not isinstance(name, str) or not name.isidentifier():
+        if not isinstance(name, str):
+            raise TypeError(
+                f"params keys must be strings (draw's keyword names), got {name!r}"
+            )
+        if not name.isidentifier():
             raise ValueError(
                 f"params keys must be identifiers (draw's keyword names), got {name!r}"
             )
-        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        if isinstance(values, (str, bytes, dict, set, frozenset)) or not hasattr(
+            values, "__len__"
+        ):
             raise TypeError(
                 f"params[{name!r}] must be a sequence of values, got {values!r}"
             )
@@ -80,28 +94,121 @@ def _check_params(params, formats, labels):
             raise TypeError(f"params[{name!r}] mixes names and numbers")
         if not isinstance(values[0], str):
             for v in values:
-                if (
-                    isinstance(v, bool)
-                    or not isinstance(v, numbers.Real)
-                    or not np.isfinite(v)
-                ):
-                    raise ValueError(
-                        f"params[{name!r}] holds {v!r}; numbers must be finite reals"
+                if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+                    raise TypeError(
+                        f"params[{name!r}] holds {v!r} of type {type(v).__name__}; "
+                        "give real numbers (a slider) or strings (a dropdown)"
                     )
+                if not np.isfinite(v):
+                    raise ValueError(
+                        f"params[{name!r}] holds {v!r}; numbers must be finite"
+                    )
+        if len(set(values)) != len(values):
+            repeated = sorted({repr(v) for v in values if values.count(v) > 1})
+            raise ValueError(
+                f"params[{name!r}] repeats {', '.join(repeated)}; "
+                "every value must be distinct"
+            )
         grid[name] = values
-    formats = dict(formats or {})
-    labels = dict(labels or {})
+    checked = []
     for mapping, what in ((formats, "formats"), (labels, "labels")):
+        if mapping is None:
+            checked.append({})
+            continue
+        if not isinstance(mapping, dict):
+            raise TypeError(
+                f"{what} must be a dict: parameter name -> string, "
+                f"got {type(mapping).__name__}"
+            )
         unknown = set(mapping) - set(grid)
         if unknown:
-            raise ValueError(f"{what} names unknown parameters {sorted(unknown)}")
+            raise ValueError(
+                f"{what} names unknown parameters {sorted(map(str, unknown))}"
+            )
+        for name, text in mapping.items():
+            if not isinstance(text, str):
+                raise TypeError(
+                    f"{what}[{name!r}] must be a string, got {type(text).__name__}"
+                )
+            if not text.strip():
+                raise ValueError(f"{what}[{name!r}] is blank")
+        checked.append(dict(mapping))
+    formats, labels = checked
+    for name, values in grid.items():
+        if isinstance(values[0], str):
+            if name in formats:
+                raise ValueError(
+                    f"formats[{name!r}] is given, but params[{name!r}] holds names, "
+                    "which are shown as they are"
+                )
+            continue
+        fmt = formats.get(name, _DEFAULT_FORMAT)
+        where = (
+            f"formats[{name!r}] = {fmt!r}"
+            if name in formats
+            else (f"the default format {fmt!r} (set formats[{name!r}])")
+        )
+        try:
+            texts = [fmt.format(v) for v in values]
+        except (ValueError, TypeError, IndexError, KeyError) as err:
+            raise ValueError(
+                f"{where} cannot format the values of params[{name!r}]: {err}"
+            ) from None
+        if len(set(texts)) != len(texts):
+            raise ValueError(
+                f"{where} shows two values of params[{name!r}] alike ({texts}); "
+                "use more digits"
+            )
     return grid, formats, labels
+
+
+def _check_figsize(figsize):
+    if isinstance(figsize, (str, bytes)) or not hasattr(figsize, "__len__"):
+        raise TypeError(
+            f"figsize must be a pair (width, height) in inches, got {figsize!r}"
+        )
+    if len(figsize) != 2:
+        raise ValueError(
+            f"figsize must be a pair (width, height) in inches, got {len(figsize)} "
+            f"numbers: {figsize!r}"
+        )
+    for v in figsize:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+            raise TypeError(f"figsize must hold two numbers (inches), got {figsize!r}")
+    if not all(np.isfinite(v) and v > 0 for v in figsize):
+        raise ValueError(
+            f"figsize must be (width, height) in inches, finite and > 0, got {figsize!r}"
+        )
+    return (float(figsize[0]), float(figsize[1]))
+
+
+def _check_dpi(dpi):
+    if isinstance(dpi, (bool, np.bool_)) or not isinstance(dpi, numbers.Integral):
+        raise TypeError(
+            f"dpi must be an integer (dots per inch), got {dpi!r} of type "
+            f"{type(dpi).__name__}"
+        )
+    if not 20 <= dpi <= 300:
+        raise ValueError(f"dpi must be an integer in 20..300, got {dpi!r}")
+    return int(dpi)
+
+
+def _json_for_script(value) -> str:
+    """JSON that is safe inside an HTML ``<script>``: no ``</script>``, ``<!--`` or ``&``."""
+    return (
+        json.dumps(value)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
 def _format_value(name, value, formats):
     """A value as its control shows it: names as they are, numbers by ``formats``."""
     return (
-        value if isinstance(value, str) else formats.get(name, "{:.3g}").format(value)
+        value
+        if isinstance(value, str)
+        else formats.get(name, _DEFAULT_FORMAT).format(value)
     )
 
 
@@ -109,6 +216,10 @@ def _value_text(name, value, formats, labels):
     """``h = 0.32``: the last word of the display name, then the formatted value."""
     symbol = labels.get(name, name).split()[-1]
     return f"{symbol} = {_format_value(name, value, formats)}"
+
+
+def _call_text(values):
+    return ", ".join(f"{k}={v!r}" for k, v in values.items())
 
 
 def _png(image, compress_level: int = 9) -> bytes:
@@ -143,26 +254,27 @@ class Explorable:
                 f"draw must be callable as draw(fig, **values), got {type(draw).__name__}"
             )
         self.grid, self.formats, self.labels = _check_params(params, formats, labels)
-        if not (isinstance(alt, str) and alt.strip()) and not callable(alt):
+        if isinstance(alt, str):
+            if not alt.strip():
+                raise ValueError("alt is blank; describe what the figure shows")
+        elif not callable(alt):
             raise TypeError(
-                "alt must be a non-empty string (format fields allowed) or a callable"
+                "alt must be a non-empty string (format fields allowed) or a callable, "
+                f"got {type(alt).__name__}"
             )
         self.draw, self.alt = draw, alt
-        if len(figsize) != 2 or min(figsize) <= 0:
-            raise ValueError(
-                f"figsize must be (width, height) in inches > 0, got {figsize!r}"
+        self.figsize = _check_figsize(figsize)
+        self.dpi = _check_dpi(dpi)
+        if start is not None and not isinstance(start, dict):
+            raise TypeError(
+                f"start must be a dict: parameter name -> value, got {type(start).__name__}"
             )
-        if (
-            isinstance(dpi, bool)
-            or not isinstance(dpi, numbers.Integral)
-            or not 20 <= dpi <= 300
-        ):
-            raise ValueError(f"dpi must be an integer in 20..300, got {dpi!r}")
-        self.figsize, self.dpi = tuple(figsize), int(dpi)
         start = dict(start or {})
         unknown = set(start) - set(self.grid)
         if unknown:
-            raise ValueError(f"start names unknown parameters {sorted(unknown)}")
+            raise ValueError(
+                f"start names unknown parameters {sorted(map(str, unknown))}"
+            )
         self.start = {}
         for name, values in self.grid.items():
             if name in start:
@@ -170,17 +282,31 @@ class Explorable:
                     raise ValueError(
                         f"start[{name!r}] = {start[name]!r} is not one of its values"
                     )
-                self.start[name] = start[name]
+                self.start[name] = values[values.index(start[name])]
             else:
                 self.start[name] = values[len(values) // 2]
+        # every alt text is made now, so a bad format field fails here, naming alt
+        self.alts = [self.alt_text(values) for values in self.points()]
         self.figure = None
         self._update = None
 
     def alt_text(self, values):
         """The alt text of the frame for ``values``."""
         if callable(self.alt):
-            return str(self.alt(**values))
-        return self.alt.format(**values)
+            text = self.alt(**values)
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(
+                    f"alt({_call_text(values)}) returned {text!r}; "
+                    "it must return a non-empty string"
+                )
+            return text
+        try:
+            return self.alt.format(**values)
+        except (KeyError, IndexError, ValueError) as err:
+            raise ValueError(
+                f"alt = {self.alt!r} cannot be filled in with the parameters "
+                f"{sorted(values)}: {type(err).__name__} {err}"
+            ) from None
 
     def _new_figure(self):
         with matplotlib.rc_context(STYLE):
@@ -235,7 +361,7 @@ class Explorable:
     # -- static form --------------------------------------------------------
     def static_html(self) -> str:
         """The self-contained HTML of the static form (frames as data URIs)."""
-        frames, alts = [], []
+        frames, alts = [], list(self.alts)
         for values in self.points():
             small = (
                 self.render_image(values)
@@ -245,11 +371,9 @@ class Explorable:
             frames.append(
                 "data:image/png;base64," + base64.b64encode(_png(small)).decode()
             )
-            alts.append(self.alt_text(values))
         names = list(self.grid)
         uid = (
-            "explore-"
-            + hashlib.sha1("".join(frames[:1] + alts).encode()).hexdigest()[:10]
+            "explore-" + hashlib.sha1("".join(frames + alts).encode()).hexdigest()[:10]
         )
         dims = [len(self.grid[n]) for n in names]
         texts = [
@@ -292,7 +416,7 @@ class Explorable:
             f'height="{int(self.figsize[1] * self.dpi)}">'
         )
         parts.append("</div>")
-        data = json.dumps(
+        data = _json_for_script(
             {"frames": frames, "alts": alts, "dims": dims, "texts": texts}
         )
         parts.append(_SCRIPT.replace("__ID__", uid).replace("__DATA__", data))
@@ -304,9 +428,15 @@ class Explorable:
         controls = {}
         for name, values in self.grid.items():
             label = self.labels.get(name, name)
+            # the whole label, however long (ipywidgets cuts it at 80 px by default)
+            style = {"description_width": "initial"}
             if isinstance(values[0], str):
                 controls[name] = widgets.Dropdown(
-                    options=values, value=self.start[name], description=label
+                    options=values,
+                    value=self.start[name],
+                    description=label,
+                    style=style,
+                    layout=widgets.Layout(width="auto"),
                 )
             else:
                 options = [(_format_value(name, v, self.formats), v) for v in values]
@@ -315,17 +445,28 @@ class Explorable:
                     value=self.start[name],
                     description=label,
                     continuous_update=True,
+                    style=style,
+                    layout=widgets.Layout(width="auto", min_width="26em"),
                 )
         image = widgets.Image(value=self.render(dict(self.start)), format="png")
+        # a redraw runs in a widget callback, whose errors a notebook would not show:
+        # they go to this output area, under the figure (empty while all is well)
+        errors = widgets.Output()
 
         def redraw(_change=None):
-            image.value = self.render({name: c.value for name, c in controls.items()})
+            errors.clear_output()
+            with errors:
+                image.value = self.render(
+                    {name: c.value for name, c in controls.items()}
+                )
 
         for control in controls.values():
             control.observe(redraw, names="value")
-        return ExplorableBox(
-            [widgets.HBox(list(controls.values())), image], names=list(controls)
+        row = widgets.HBox(
+            list(controls.values()),
+            layout=widgets.Layout(flex_flow="row wrap", grid_gap="0.3em 1.5em"),
         )
+        return ExplorableBox([row, image, errors], names=list(controls))
 
 
 class ExplorableBox(widgets.VBox):
@@ -389,6 +530,18 @@ def explore(
     -------
     ipywidgets.VBox or IPython.display.HTML
         Display it (make it the last expression of a cell).
+
+    Raises
+    ------
+    TypeError
+        An argument of the wrong type (``draw`` not callable, ``params`` not a
+        dict, a value neither a real number nor a string, ``figsize=3``,
+        ``dpi="80"``...); the message names the argument.
+    ValueError
+        An argument of the right type with a wrong value (an empty or repeated
+        grid, NaN, ``start`` off the grid, ``dpi`` outside 20..300, a format
+        that shows two values alike, an ``alt`` field that is no parameter...);
+        the message names the argument.
     """
     explorable = Explorable(
         draw,
@@ -401,6 +554,10 @@ def explore(
         start=start,
     )
     mode = os.environ.get(MODE_VARIABLE, "live") if mode is None else mode
+    if not isinstance(mode, str):
+        raise TypeError(
+            f"mode must be 'live' or 'static', got {mode!r} of type {type(mode).__name__}"
+        )
     if mode not in ("live", "static"):
         raise ValueError(
             f"mode must be 'live' or 'static', got {mode!r} (from {MODE_VARIABLE}?)"
