@@ -9,6 +9,7 @@ import posixpath
 import re
 import urllib.parse
 
+import numpy as np
 import pytest
 from _site import ROOT, SITE, content_pages, site_pages
 
@@ -207,3 +208,33 @@ def test_page_weighs_at_most_3_mb(path):
         if not src.startswith(("data:", "http")):
             total += (page.parent / src).resolve().stat().st_size
     assert total <= 3_000_000, f"{path} weighs {total / 1e6:.2f} MB"
+
+
+def _explorable_data(path):
+    """The frames' data of every static explorable on a page: dims, value texts, alts."""
+    text = (SITE / path).read_text(encoding="utf-8")
+    found = re.findall(r'getElementById\("[^"]+"\), d = (\{.*?\});\n', text, re.S)
+    return [json.loads(blob) for blob in found]
+
+
+@pytest.mark.parametrize("path", EXPLORABLE_PAGES)
+def test_every_frame_alt_text_states_the_values_it_was_drawn_from(path):
+    """A frame's alt text is computed from its own grid point: it names every control's value.
+
+    The value is what the control shows after "name = " (a number as formatted, or a
+    menu entry), matched as a whole token, so the alt of a neighbouring frame fails.
+    """
+    explorables = _explorable_data(path)
+    assert explorables, f"{path}: no explorable data found"
+    for data in explorables:
+        assert len(data["alts"]) == int(np.prod(data["dims"]))
+        for index, alt in enumerate(data["alts"]):
+            point = np.unravel_index(index, data["dims"])
+            for axis, position in enumerate(point):
+                value = data["texts"][axis][position].split(" = ", 1)[-1]
+                token = rf"(?<![\w.]){re.escape(value)}(?![\w]|\.\d)"
+                assert re.search(token, alt), (
+                    f"{path}: frame {index} {tuple(map(int, point))} is drawn at "
+                    f"{data['texts'][axis][position]!r}, but its alt text does not say "
+                    f"{value!r}: {alt[:160]}"
+                )
