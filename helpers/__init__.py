@@ -7,13 +7,33 @@ Modules follow the story of the book:
 ``smoothers``  k-nearest-neighbour and Nadaraya-Watson regression, bandwidth selection
 ``attention``  softmax, scaled dot-product attention, the kernel view of attention
 ``masks``      the set filters M(x_q, S): which keys a query may see
+``positions``  the kernel on time: sinusoidal vectors, ALiBi slopes and biases, RoPE
+``learning``   learning the kernel: a bandwidth or a metric (MLKR) by gradient descent
 ``plotting``   figures with one look: the true curve, a fit with its weights, heatmaps
 ``explore``    explorables: live sliders in a notebook, pre-rendered ones on the website
                (imported on its own, ``from helpers.explore import explore``, since it
                loads ipywidgets)
 """
 
-from helpers import attention, data, kernels, masks, plotting, smoothers
+from helpers import (
+    attention,
+    data,
+    kernels,
+    learning,
+    masks,
+    plotting,
+    positions,
+    smoothers,
+)
 
-__all__ = ["attention", "data", "kernels", "masks", "plotting", "smoothers"]
+__all__ = [
+    "attention",
+    "data",
+    "kernels",
+    "learning",
+    "masks",
+    "plotting",
+    "positions",
+    "smoothers",
+]
 __version__ = "0.1.0"

@@ -19,9 +19,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import attention, data, kernels, masks, plotting, smoothers
+from helpers import (
+    attention,
+    data,
+    kernels,
+    learning,
+    masks,
+    plotting,
+    positions,
+    smoothers,
+)
 
-MODULES = (attention, data, kernels, masks, plotting, smoothers)
+MODULES = (attention, data, kernels, learning, masks, plotting, positions, smoothers)
 X = np.array([0.0, 1.0, 2.5, 4.0])
 Q2, K3 = np.ones((2, 2)), np.arange(6.0).reshape(3, 2) / 6
 RAGGED = [[0.0, 1.0], [2.0]]
@@ -63,6 +72,10 @@ VALID = {
     "kernels.polynomial_kernel": {"a": X, "b": X},
     "kernels.profile": {"u": X},
     "kernels.random_fourier_features": {"x": X, "n_features": 4},
+    "learning.fit_bandwidth": {"x_train": X, "y_train": X, "h0": 1.0, "steps": 2},
+    "learning.fit_metric": {"x_train": X, "y_train": X, "A0": np.eye(1), "steps": 2},
+    "learning.metric_loss_and_grad": {"x_train": X, "y_train": X, "A": np.eye(1)},
+    "learning.nw_loss_and_grad_log_h": {"x_train": X, "y_train": X, "log_h": 0.0},
     "masks.causal": {"n": 3},
     "masks.from_predicate": {"predicate": lambda i, j: j <= i, "m": 3},
     "masks.full": {"m": 2},
@@ -71,6 +84,10 @@ VALID = {
     "masks.random": {"n": 4, "n_random": 2},
     "masks.sliding_window": {"n": 4, "window": 1},
     "masks.strided": {"n": 4, "stride": 2},
+    "positions.alibi_bias": {"n_queries": 2, "n_keys": 3, "slopes": [0.5, 0.25]},
+    "positions.alibi_slopes": {"n_heads": 3},
+    "positions.rope": {"x": np.ones((3, 2)), "positions": [0, 1, 2]},
+    "positions.sinusoidal": {"n_positions": 3, "d": 4},
     "plotting.new_figure": {},
     "plotting.plot_data": {"ax": AX, "x": X, "y": X},
     "plotting.plot_fit_and_weights": {
