@@ -9,6 +9,8 @@ Modules follow the story of the book:
 ``masks``      the set filters M(x_q, S): which keys a query may see
 ``positions``  the kernel on time: sinusoidal vectors, ALiBi slopes and biases, RoPE
 ``learning``   learning the kernel: a bandwidth or a metric (MLKR) by gradient descent
+``linear_attention``  feature maps (elu + 1, Performer) that make attention linear in n
+``streaming``  online softmax: attention and Nadaraya-Watson in one pass over key blocks
 ``plotting``   figures with one look: the true curve, a fit with its weights, heatmaps
 ``explore``    explorables: live sliders in a notebook, pre-rendered ones on the website
                (imported on its own, ``from helpers.explore import explore``, since it
@@ -20,10 +22,12 @@ from helpers import (
     data,
     kernels,
     learning,
+    linear_attention,
     masks,
     plotting,
     positions,
     smoothers,
+    streaming,
 )
 
 __all__ = [
@@ -31,9 +35,11 @@ __all__ = [
     "data",
     "kernels",
     "learning",
+    "linear_attention",
     "masks",
     "plotting",
     "positions",
     "smoothers",
+    "streaming",
 ]
 __version__ = "0.1.0"

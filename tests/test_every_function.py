@@ -24,13 +24,26 @@ from helpers import (
     data,
     kernels,
     learning,
+    linear_attention,
     masks,
     plotting,
     positions,
     smoothers,
+    streaming,
 )
 
-MODULES = (attention, data, kernels, learning, masks, plotting, positions, smoothers)
+MODULES = (
+    attention,
+    data,
+    kernels,
+    learning,
+    linear_attention,
+    masks,
+    plotting,
+    positions,
+    smoothers,
+    streaming,
+)
 X = np.array([0.0, 1.0, 2.5, 4.0])
 Q2, K3 = np.ones((2, 2)), np.arange(6.0).reshape(3, 2) / 6
 RAGGED = [[0.0, 1.0], [2.0]]
@@ -76,6 +89,18 @@ VALID = {
     "learning.fit_metric": {"x_train": X, "y_train": X, "A0": np.eye(1), "steps": 2},
     "learning.metric_loss_and_grad": {"x_train": X, "y_train": X, "A": np.eye(1)},
     "learning.nw_loss_and_grad_log_h": {"x_train": X, "y_train": X, "log_h": 0.0},
+    "linear_attention.elu_feature_map": {"x": X},
+    "linear_attention.linear_attention": {
+        "Q": Q2,
+        "K": K3,
+        "V": K3,
+        "feature_map": linear_attention.elu_feature_map,
+    },
+    "linear_attention.positive_random_features": {
+        "x": Q2,
+        "n_features": 4,
+        "seed": 0,
+    },
     "masks.causal": {"n": 3},
     "masks.from_predicate": {"predicate": lambda i, j: j <= i, "m": 3},
     "masks.full": {"m": 2},
@@ -118,6 +143,20 @@ VALID = {
     },
     "smoothers.nw_log_kernel": {"x_train": X, "x_query": X, "bandwidth": 1.0},
     "smoothers.nw_weights": {"x_train": X, "x_query": X, "bandwidth": 1.0},
+    "streaming.streaming_attention": {
+        "Q": Q2,
+        "K": K3,
+        "V": K3,
+        "block_size": 2,
+        "mask": np.ones((2, 3), bool),
+    },
+    "streaming.streaming_nadaraya_watson": {
+        "x_train": X,
+        "y_train": X,
+        "x_query": X,
+        "bandwidth": 1.0,
+        "block_size": 3,
+    },
 }
 """One valid call of every public function: keyword arguments by name."""
 
