@@ -289,15 +289,30 @@ def _nw_weights(x_train, x_query, h: float, kernel, on_empty: str) -> np.ndarray
     """NW weights of validated arguments; empty rows raise or are NaN."""
     weights, empty = _normalise_rows(_nw_log_kernel(x_train, x_query, h, kernel))
     if empty.size and on_empty == "raise":
-        name = kernel if isinstance(kernel, str) else getattr(kernel, "__name__", "")
-        raise ValueError(
-            f"x_query rows {_shown(empty)} have no training point with positive "
-            f"kernel weight (bandwidth={h:g}, kernel={name or 'callable'!r}); their "
-            "weighted average is 0/0. Widen the bandwidth, use a kernel with "
-            "unbounded support such as 'gaussian', or pass on_empty='nan' to leave "
-            "NaN gaps there"
+        raise _empty_window_error(
+            empty,
+            h,
+            kernel,
+            "Widen the bandwidth, use a kernel with unbounded support such as "
+            "'gaussian', or pass on_empty='nan' to leave NaN gaps there",
         )
     return weights
+
+
+def _empty_window_error(
+    empty,
+    h: float,
+    kernel,
+    remedy: str = "Widen the bandwidth or use a kernel with unbounded support "
+    "such as 'gaussian'",
+) -> ValueError:
+    """The error for queries whose kernel window holds no training point."""
+    name = kernel if isinstance(kernel, str) else getattr(kernel, "__name__", "")
+    return ValueError(
+        f"x_query rows {_shown(empty)} have no training point with positive "
+        f"kernel weight (bandwidth={h:g}, kernel={name or 'callable'!r}); their "
+        f"weighted average is 0/0. {remedy}"
+    )
 
 
 def nadaraya_watson(

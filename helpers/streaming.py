@@ -41,7 +41,7 @@ from helpers._validate import (
 )
 from helpers.attention import _as_float_array, _empty_rows_error
 from helpers.kernels import _log_profile, _pairwise_distances, check_kernel
-from helpers.smoothers import _callable_log_kernel, _shown
+from helpers.smoothers import _callable_log_kernel, _empty_window_error
 
 
 def _check_block(value, name: str) -> int:
@@ -362,11 +362,5 @@ def _streaming_nw(x, y, xq, h, kernel, block_q, block_k):
                     state.update(rows, s, y_blk)
     out, empty = state.result()
     if empty.size:
-        name = kernel if isinstance(kernel, str) else getattr(kernel, "__name__", "")
-        raise ValueError(
-            f"x_query rows {_shown(empty)} have no training point with positive "
-            f"kernel weight (bandwidth={h:g}, kernel={name or 'callable'!r}); their "
-            "weighted average is 0/0. Widen the bandwidth or use a kernel with "
-            "unbounded support such as 'gaussian'"
-        )
+        raise _empty_window_error(empty, h, kernel)
     return out

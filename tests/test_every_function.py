@@ -19,31 +19,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import (
-    attention,
-    data,
-    kernels,
-    learning,
-    linear_attention,
-    masks,
-    plotting,
-    positions,
-    smoothers,
-    streaming,
-)
+import helpers
+from helpers import attention, kernels, linear_attention, plotting, smoothers
 
-MODULES = (
-    attention,
-    data,
-    kernels,
-    learning,
-    linear_attention,
-    masks,
-    plotting,
-    positions,
-    smoothers,
-    streaming,
-)
+# every module the package exports (helpers.__all__), so a new one is swept too
+MODULES = tuple(getattr(helpers, name) for name in helpers.__all__)
 X = np.array([0.0, 1.0, 2.5, 4.0])
 Q2, K3 = np.ones((2, 2)), np.arange(6.0).reshape(3, 2) / 6
 RAGGED = [[0.0, 1.0], [2.0]]
