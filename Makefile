@@ -31,13 +31,14 @@ export STRIP_TIMESTAMPS
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	@touch $(STAMP)
 
-venv: $(STAMP)  ## create .venv and install requirements.txt (only when they changed)
+venv: $(STAMP)  ## create .venv and install requirements*.txt (only when they changed)
 
 book: $(STAMP)  ## build the website into _build/html, every notebook executed, warnings are errors
 	BOOK_EXPLORE=static $(BIN)/jupyter-book build . --builder html --all -W -n --keep-going

@@ -11,6 +11,7 @@ Modules follow the story of the book:
 ``learning``   learning the kernel: a bandwidth or a metric (MLKR) by gradient descent
 ``linear_attention``  feature maps (elu + 1, Performer) that make attention linear in n
 ``streaming``  online softmax: attention and Nadaraya-Watson in one pass over key blocks
+``minilm``     a trained transformer (all-MiniLM-L6-v2) run on the book's attention code
 ``plotting``   figures with one look: the true curve, a fit with its weights, heatmaps
 ``explore``    explorables: live sliders in a notebook, pre-rendered ones on the website
                (imported on its own, ``from helpers.explore import explore``, since it
@@ -24,6 +25,7 @@ from helpers import (
     learning,
     linear_attention,
     masks,
+    minilm,
     plotting,
     positions,
     smoothers,
@@ -37,6 +39,7 @@ __all__ = [
     "learning",
     "linear_attention",
     "masks",
+    "minilm",
     "plotting",
     "positions",
     "smoothers",

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import helpers
-from helpers import attention, kernels, linear_attention, plotting, smoothers
+from helpers import attention, kernels, linear_attention, minilm, plotting, smoothers
 
 # every module the package exports (helpers.__all__), so a new one is swept too
 MODULES = tuple(getattr(helpers, name) for name in helpers.__all__)
@@ -29,6 +29,11 @@ Q2, K3 = np.ones((2, 2)), np.arange(6.0).reshape(3, 2) / 6
 RAGGED = [[0.0, 1.0], [2.0]]
 
 AX, FIG = object(), object()  # placeholders: a fresh Axes / Figure for each call
+
+
+# objects whose public methods are swept, called on this instance
+INSTANCES = {"MiniLM": minilm.load_model()}
+TEXT = "Kernels smooth."
 
 
 def _figure_to_update():
@@ -89,6 +94,13 @@ VALID = {
     "masks.random": {"n": 4, "n_random": 2},
     "masks.sliding_window": {"n": 4, "window": 1},
     "masks.strided": {"n": 4, "stride": 2},
+    "minilm.default_model_path": {},
+    "minilm.load_model": {},
+    "minilm.MiniLM.attention_weights": {"text": TEXT},
+    "minilm.MiniLM.encode": {"texts": TEXT, "normalize": False},
+    "minilm.MiniLM.head_projections": {"layer": 5, "head": 11},
+    "minilm.MiniLM.hidden_states": {"text": TEXT},
+    "minilm.MiniLM.tokens": {"text": TEXT},
     "positions.alibi_bias": {"n_queries": 2, "n_keys": 3, "slopes": [0.5, 0.25]},
     "positions.alibi_slopes": {"n_heads": 3},
     "positions.rope": {"x": np.ones((3, 2)), "positions": [0, 1, 2]},
@@ -164,9 +176,11 @@ def public_functions():
             if inspect.isfunction(obj):
                 found[f"{short}.{name}"] = obj
             elif inspect.isclass(obj):
+                instance = INSTANCES.get(name)
                 for method, _ in inspect.getmembers(obj, inspect.isfunction):
                     if not method.startswith("_"):
-                        found[f"{short}.{name}.{method}"] = None
+                        bound = getattr(instance, method, None)
+                        found[f"{short}.{name}.{method}"] = bound
     found["plotting.FitAndWeights.update"] = _update
     return found
 

