@@ -82,12 +82,13 @@ execute: $(STAMP)  ## re-run notebooks in place, top to bottom in a fresh kernel
 	done
 	$(BIN)/python -c "$$STRIP_TIMESTAMPS" $(or $(NB),$(NOTEBOOKS))
 
-bench: $(STAMP)  ## measure explorables, streaming and linear attention, the NW fast path
+bench: $(STAMP)  ## measure explorables, streaming and linear attention, the NW fast path, MiniLM
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/explorables.py
 	$(BIN)/python benchmarks/streaming_attention.py
 	$(BIN)/python benchmarks/nadaraya_watson.py
 	$(BIN)/python benchmarks/linear_attention.py
+	$(BIN)/python benchmarks/minilm.py
 
 lab: $(STAMP)  ## open the notebooks in Jupyter Lab
 	$(BIN)/jupyter lab book/
