@@ -180,14 +180,9 @@ class MiniLM:
     """all-MiniLM-L6-v2 in NumPy: tokens, sentence embeddings, attention weights.
 
     Make one with :func:`load_model`. The weights are float64 copies of the
-    published float32 ones, in the row convention ``x @ W + b``.
-
-    Attributes
-    ----------
-    n_layers, n_heads, d_model, d_head, max_length : int
-        6, 12, 384, 32 and 256.
-    path : pathlib.Path
-        The folder the weights were read from.
+    published float32 ones, in the row convention ``x @ W + b``. The attributes
+    ``n_layers``, ``n_heads``, ``d_model``, ``d_head`` and ``max_length`` are 6,
+    12, 384, 32 and 256; ``path`` is the folder the weights were read from.
     """
 
     n_layers = 6
