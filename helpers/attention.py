@@ -133,16 +133,26 @@ def _softmax(s: np.ndarray, visible, axis: int = -1) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _check_qkv(Q, K, V=None):
-    q = _as_float_array(Q, "Q", min_ndim=2)
-    k = _as_float_array(K, "K", min_ndim=2)
-    for arr, name in ((q, "Q"), (k, "K")):
-        check_finite(arr, name)
+def _check_matching_shapes(q: np.ndarray, k: np.ndarray, v=None) -> None:
+    """Queries and keys share d_k (last axis); keys and values share n (axis -2)."""
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(
             f"Q has d_k={q.shape[-1]} features but K has {k.shape[-1]}; "
             "queries and keys must have the same dimension d_k"
         )
+    if v is not None and v.shape[-2] != k.shape[-2]:
+        raise ValueError(
+            f"K has n={k.shape[-2]} keys but V has {v.shape[-2]} values; "
+            "every key needs exactly one value"
+        )
+
+
+def _check_qkv(Q, K, V=None):
+    q = _as_float_array(Q, "Q", min_ndim=2)
+    k = _as_float_array(K, "K", min_ndim=2)
+    for arr, name in ((q, "Q"), (k, "K")):
+        check_finite(arr, name)
+    _check_matching_shapes(q, k)
     if q.shape[-1] == 0:
         raise ValueError("Q and K have d_k = 0 features")
     if k.shape[-2] == 0:
@@ -160,11 +170,7 @@ def _check_qkv(Q, K, V=None):
         return q, k, None
     v = _as_float_array(V, "V", min_ndim=2)
     check_finite(v, "V")
-    if v.shape[-2] != k.shape[-2]:
-        raise ValueError(
-            f"K has n={k.shape[-2]} keys but V has {v.shape[-2]} values; "
-            "every key needs exactly one value"
-        )
+    _check_matching_shapes(q, k, v)
     try:
         np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
     except ValueError:

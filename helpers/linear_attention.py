@@ -32,6 +32,7 @@ from helpers._validate import (
     check_int,
     check_positive_int,
 )
+from helpers.attention import _check_matching_shapes
 
 CAUSAL_METHODS = ("recurrence", "cumsum")
 """How :func:`linear_attention` computes the causal form."""
@@ -236,16 +237,7 @@ def linear_attention(
     q = as_real_array(Q, "Q", ndim=2, shape="(m, d)")
     k = as_real_array(K, "K", ndim=2, shape="(n, d)")
     v = as_real_array(V, "V", ndim=(1, 2), shape="(n, d_v)")
-    if q.shape[1] != k.shape[1]:
-        raise ValueError(
-            f"Q has d={q.shape[1]} features but K has {k.shape[1]}; "
-            "queries and keys must have the same dimension"
-        )
-    if v.shape[0] != k.shape[0]:
-        raise ValueError(
-            f"K has n={k.shape[0]} keys but V has {v.shape[0]} values; "
-            "every key needs exactly one value"
-        )
+    _check_matching_shapes(q, k, v[:, None] if v.ndim == 1 else v)
     if not callable(feature_map):
         raise TypeError(
             f"feature_map must be callable, got {type(feature_map).__name__}"

@@ -39,7 +39,11 @@ from helpers._validate import (
     check_positive_scalar,
     check_same_dim,
 )
-from helpers.attention import _as_float_array, _empty_rows_error
+from helpers.attention import (
+    _as_float_array,
+    _check_matching_shapes,
+    _empty_rows_error,
+)
 from helpers.kernels import _log_profile, _pairwise_distances, check_kernel
 from helpers.smoothers import _callable_log_kernel, _empty_window_error
 
@@ -207,16 +211,7 @@ def streaming_attention(
     q = _check_matrix(Q, "Q", "(m, d_k)")
     k = _check_matrix(K, "K", "(n, d_k)")
     v = _check_matrix(V, "V", "(n, d_v)")
-    if q.shape[1] != k.shape[1]:
-        raise ValueError(
-            f"Q has d_k={q.shape[1]} features but K has {k.shape[1]}; "
-            "queries and keys must have the same dimension d_k"
-        )
-    if v.shape[0] != k.shape[0]:
-        raise ValueError(
-            f"K has n={k.shape[0]} keys but V has {v.shape[0]} values; "
-            "every key needs exactly one value"
-        )
+    _check_matching_shapes(q, k, v)
     block_k = _check_block(block_size, "block_size")
     block_q = (
         block_k

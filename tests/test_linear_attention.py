@@ -230,7 +230,7 @@ def test_zero_normaliser_is_an_error():
             ValueError,
             "feature_map returned 25 features",
         ),
-        ({"Q": Q[:, :2]}, ValueError, "Q has d=2"),
+        ({"Q": Q[:, :2]}, ValueError, "Q has d_k=2"),
         ({"Q": Q[0]}, ValueError, "Q must be 2-D"),
         ({"V": V[:3]}, ValueError, "K has n=40"),
         ({"K": np.where(K > 0, np.inf, K)}, ValueError, "K contains"),
