@@ -51,10 +51,13 @@ _EPS = 1e-12
 
 @dataclass(frozen=True)
 class HeadProjections:
-    r"""The affine maps of one attention head: :math:`q = x W_q + b_q`, and so on.
+    r"""The maps of one attention head: :math:`q = x W_q + b_q`, and so on.
 
     ``W_q``, ``W_k``, ``W_v`` have shape (384, 32) and the biases (32,), in the
-    book's row convention (inputs are rows, ``x @ W``).
+    book's row convention (inputs are rows, ``x @ W``). ``W_o`` (32, 384) is
+    the head's block of rows of the layer's output map: the layer adds
+    :math:`\sum_h \text{head}_h W_o^{(h)} + b_o` to its input, and the bias
+    :math:`b_o` is shared by the twelve heads.
     """
 
     W_q: np.ndarray
@@ -63,6 +66,7 @@ class HeadProjections:
     b_k: np.ndarray
     W_v: np.ndarray
     b_v: np.ndarray
+    W_o: np.ndarray
 
 
 def default_model_path() -> Path:
@@ -239,8 +243,26 @@ class MiniLM:
         """
         return self._tokenizer.encode(check_str(text, "text")).tokens
 
+    def token_ids(self, texts) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids of a batch, padded to its longest text, and the texts' lengths.
+
+        Parameters
+        ----------
+        texts : str or list of str
+            As for :meth:`encode`.
+
+        Returns
+        -------
+        ids : ndarray of int64, shape (B, T)
+            Row b holds text b's word-piece ids (``[CLS]`` = 101 first,
+            ``[SEP]`` = 102 last), then ``[PAD]`` = 0 up to T, the longest
+            length.
+        lengths : ndarray of int, shape (B,)
+            The number of real tokens of each text.
+        """
+        return self._ids(_check_texts(texts))
+
     def _ids(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Token ids padded with 0 to the longest text (B, T), and the lengths (B,)."""
         encodings = self._tokenizer.encode_batch(texts)
         lengths = np.array([len(e.ids) for e in encodings])
         ids = np.zeros((len(texts), lengths.max()), dtype=np.int64)
@@ -272,7 +294,10 @@ class MiniLM:
         return _layer_norm(x + _gelu(x @ W_1 + b_1) @ W_2 + b_2, *layer["norm2"])
 
     def _forward(self, ids: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
-        """Token states before layer 1 and after every layer: 7 arrays (B, T, 384)."""
+        """Token states before layer 1 and after every layer: 7 arrays (B, T, 384).
+
+        Query rows of text b see its first ``lengths[b]`` positions.
+        """
         # (B, 1, 1, T): every query of sentence b (and every head) sees its real tokens
         visible = key_padding(lengths, ids.shape[1])[:, None]
         states = [self._embed(ids)]
@@ -281,7 +306,9 @@ class MiniLM:
         return states
 
     # --- public views -------------------------------------------------------
-    def encode(self, texts, normalize: bool = True) -> np.ndarray:
+    def encode(
+        self, texts, normalize: bool = True, mask_padding: bool = True
+    ) -> np.ndarray:
         """Sentence embeddings: mean of the last token states over real tokens, unit length.
 
         Parameters
@@ -293,6 +320,11 @@ class MiniLM:
             ``[CLS] [SEP]``, as sentence-transformers encodes it.
         normalize : bool, default True
             Scale each embedding to unit length (the model's last module).
+        mask_padding : bool, default True
+            Hide the ``[PAD]`` positions of shorter texts from every query (the
+            model's behaviour). ``False`` is for demonstration only: the pads
+            become keys every query of the batch averages over, and the
+            answer depends on the batch. Pooling is over real tokens either way.
 
         Returns
         -------
@@ -309,9 +341,12 @@ class MiniLM:
         """
         items = _check_texts(texts)
         normalize = check_bool(normalize, "normalize")
+        mask_padding = check_bool(mask_padding, "mask_padding")
         ids, lengths = self._ids(items)
-        last = self._forward(ids, lengths)[-1]
-        real = key_padding(lengths, ids.shape[1])[:, 0, :, None]
+        T = ids.shape[1]
+        visible = lengths if mask_padding else np.full_like(lengths, T)
+        last = self._forward(ids, visible)[-1]
+        real = key_padding(lengths, T)[:, 0, :, None]
         pooled = (last * real).sum(axis=1) / lengths[:, None]
         if normalize:
             pooled = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
@@ -366,4 +401,5 @@ class MiniLM:
         for name in ("query", "key", "value"):
             W, b = self._layers[layer][name]
             maps += [W[:, cols].copy(), b[cols].copy()]
-        return HeadProjections(*maps)
+        W_o = self._layers[layer]["output"][0][cols].copy()
+        return HeadProjections(*maps, W_o)

@@ -100,6 +100,7 @@ VALID = {
     "minilm.MiniLM.encode": {"texts": TEXT, "normalize": False},
     "minilm.MiniLM.head_projections": {"layer": 5, "head": 11},
     "minilm.MiniLM.hidden_states": {"text": TEXT},
+    "minilm.MiniLM.token_ids": {"texts": TEXT},
     "minilm.MiniLM.tokens": {"text": TEXT},
     "positions.alibi_bias": {"n_queries": 2, "n_keys": 3, "slopes": [0.5, 0.25]},
     "positions.alibi_slopes": {"n_heads": 3},

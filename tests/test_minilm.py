@@ -52,13 +52,23 @@ def test_a_padded_batch_equals_one_text_at_a_time(model):
     np.testing.assert_allclose(batch, alone, atol=1e-12)
 
 
-def test_padding_would_change_the_answer_without_the_mask(model):
-    """The mask is what makes padding harmless: pooling over pads moves the embedding."""
-    ids, lengths = model._ids(["Short.", SENTENCES[0]])
-    states = model._forward(ids, lengths)[-1]
-    masked = model.encode("Short.", normalize=False)[0]
-    np.testing.assert_allclose(states[0, : lengths[0]].mean(axis=0), masked, atol=1e-12)
-    assert np.abs(states[0].mean(axis=0) - masked).max() > 1e-3
+def test_token_ids_are_padded_with_zeros_after_sep(model):
+    ids, lengths = model.token_ids(["Short.", SENTENCES[0]])
+    assert lengths.tolist() == [4, 8] and ids.shape == (2, 8)
+    assert (
+        ids[0, :4].tolist() == [101, 2460, 1012, 102] and ids[0, 4:].tolist() == [0] * 4
+    )
+    assert ids[1, 0] == 101 and ids[1, -1] == 102
+
+
+def test_padding_changes_the_answer_only_without_the_mask(model):
+    texts = ["Short.", SENTENCES[0]]
+    alone = np.vstack([model.encode(t) for t in texts])
+    unmasked = model.encode(texts, mask_padding=False)
+    # the longest text has no padding: unchanged; the padded one moves
+    np.testing.assert_allclose(unmasked[1], alone[1], atol=1e-12)
+    assert np.abs(unmasked[0] - alone[0]).max() > 1e-3
+    np.testing.assert_allclose(model.encode(texts), alone, atol=1e-12)
 
 
 def test_tokens_are_uncased_word_pieces_between_cls_and_sep(model):
@@ -101,7 +111,28 @@ def test_attention_weights_are_softmax_of_the_head_projections(model):
     expected = np.exp(scores - scores.max(axis=1, keepdims=True))
     expected /= expected.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(model.attention_weights(SENTENCES[1])[2, 7], expected)
-    assert p.W_q.shape == (384, 32) and p.b_v.shape == (32,)
+    assert (
+        p.W_q.shape == (384, 32) and p.b_v.shape == (32,) and p.W_o.shape == (32, 384)
+    )
+
+
+def test_the_heads_output_blocks_rebuild_the_layers_attention_output(model):
+    """sum_h head_h @ W_o^(h) + b_o, then LayerNorm with the residual = the layer's first half."""
+    X = model.hidden_states(SENTENCES[2])[3]
+    A = model.attention_weights(SENTENCES[2])[3]
+    total = model._layers[3]["output"][1].copy()
+    for h in range(12):
+        p = model.head_projections(3, h)
+        total = total + A[h] @ (X @ p.W_v + p.b_v) @ p.W_o
+    layer = model._layers[3]
+    expected = model._layer(X[None], layer, np.ones((1, 1, 1, len(X)), bool))[0]
+    x = minilm._layer_norm(X + total, *layer["norm1"])
+    (W_1, b_1), (W_2, b_2) = layer["ffn_in"], layer["ffn_out"]
+    out = minilm._layer_norm(
+        x + minilm._gelu(x @ W_1 + b_1) @ W_2 + b_2, *layer["norm2"]
+    )
+    np.testing.assert_allclose(out, expected, atol=1e-10)
+    np.testing.assert_allclose(out, model.hidden_states(SENTENCES[2])[4], atol=1e-10)
 
 
 def test_the_last_hidden_state_mean_is_the_embedding(model):
@@ -151,6 +182,10 @@ def test_bad_arguments_are_named(model):
         model.head_projections(1.0, 0)
     with pytest.raises(TypeError, match=r"^normalize must be a bool"):
         model.encode("x", normalize=1)
+    with pytest.raises(TypeError, match=r"^mask_padding must be a bool"):
+        model.encode("x", mask_padding="no")
+    with pytest.raises(ValueError, match=r"^texts is empty"):
+        model.token_ids([])
 
 
 def test_a_wrong_folder_is_named(tmp_path):
