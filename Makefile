@@ -26,7 +26,8 @@ for path in sys.argv[1:]:
 endef
 export STRIP_TIMESTAMPS
 
-.PHONY: help venv book test lint unit nbval browser browser-lab execute bench lab clean
+.PHONY: help venv book test lint unit nbval browser browser-site browser-pages browser-sliders \
+  browser-lab chromium-check execute bench lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,23 +55,49 @@ unit: $(STAMP)  ## unit, property and doctest tests of helpers
 nbval: $(STAMP)  ## nbval in strict mode: every stored output of every notebook is reproduced
 	$(BIN)/python -m pytest -q --nbval --nbval-current-env $(NOTEBOOKS)
 
-browser: $(STAMP)  ## the built site (needs make book first) and live sliders in JupyterLab, in headless Chromium
+LAB_TEST := tests/browser/test_lab.py
+# the site's sliders: every frame of every explorable, and dark mode
+SLIDER_TESTS := tests/browser/test_explorables.py tests/browser/test_dark_mode.py
+
+chromium-check:  # (a step of the browser targets) say it loudly when Chromium is missing
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { \
 	  echo "**************************************************************"; \
 	  echo "* WARNING: Chromium not found: BROWSER TESTS WILL BE SKIPPED *"; \
 	  echo "* (apt-get install chromium, or set CHROMIUM=/path/to/it)    *"; \
 	  echo "**************************************************************"; }
+
+browser: $(STAMP) chromium-check  ## the built site (needs make book first) and live sliders in JupyterLab, in headless Chromium
 	$(BIN)/python -m pytest -q -rs tests/browser
 
-browser-lab: $(STAMP)  ## only the JupyterLab test: run each chapter with sliders, move every control
-	$(BIN)/python -m pytest -q -rs tests/browser/test_lab.py
+browser-site: browser-pages browser-sliders  ## the browser tests of the built site, not JupyterLab's (needs make book first)
+
+browser-pages: $(STAMP) chromium-check  # (a part of browser-site) every page: errors, math, links, axe
+	$(BIN)/python -m pytest -q -rs tests/browser --ignore=$(LAB_TEST) \
+	  $(addprefix --ignore=,$(SLIDER_TESTS))
+
+browser-sliders: $(STAMP) chromium-check  # (a part of browser-site) the static sliders, dark mode
+	$(BIN)/python -m pytest -q -rs $(SLIDER_TESTS)
+
+browser-lab: $(STAMP) chromium-check  ## only the JupyterLab test: run each chapter with sliders, move every control
+	$(BIN)/python -m pytest -q -rs $(LAB_TEST)
+
+# make test runs its steps as two chains side by side, one per core (nbval and the
+# book build each execute every notebook; the JupyterLab test needs no built site):
+#   lint -> unit -> nbval -> browser-lab -> browser-sliders (once book is done too)
+#   book -> browser-pages
+# --output-sync prints each step's output whole when the step ends; a failing step
+# fails make test (a step already running beside it is let finish first).
+ifeq ($(TEST_CHAINS),1)
+unit: lint
+nbval: unit
+browser-lab: nbval
+browser-pages: book
+browser-sliders: book browser-lab
+endif
 
 test: $(STAMP)  ## everything: lint, unit and property tests, nbval strict, strict site build, browser
-	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory unit
-	$(MAKE) --no-print-directory nbval
-	$(MAKE) --no-print-directory book
-	$(MAKE) --no-print-directory browser
+	$(MAKE) --no-print-directory -j2 --output-sync=target TEST_CHAINS=1 \
+	  browser-pages browser-sliders
 	@echo "make test: all checks passed."
 
 execute: $(STAMP)  ## re-run notebooks in place, top to bottom in a fresh kernel (NB=book/x.ipynb for one)

@@ -63,6 +63,7 @@ class PageRecorder:
     def __init__(self, page, base_url):
         self.page = page
         self.base_url = base_url
+        self.path = None  # the page last opened
         self.external, self.console_errors, self.failed = [], [], []
         page.on("request", self._on_request)
         page.on("console", self._on_console)
@@ -89,6 +90,7 @@ class PageRecorder:
             self.failed.append(f"{response.status} {response.url}")
 
     def open(self, path: str):
+        self.path = path
         self.page.goto(self.base_url + path, wait_until="load")
         # MathJax typesets asynchronously; wait for it where the page loads it
         self.page.evaluate(
@@ -96,6 +98,22 @@ class PageRecorder:
         )
         self.page.wait_for_load_state("networkidle")
         return self.page
+
+
+@pytest.fixture(scope="module")
+def loaded(request, browser, base_url):
+    """A page of the site (the test's parameter) loaded once, for every check that reads it.
+
+    Use it as ``@pytest.mark.parametrize("loaded", paths, indirect=True)``: pytest runs
+    a module's tests page by page, so each page loads once (in its own context) for all
+    the checks of that module that only read it. Its recorder holds everything that went
+    wrong since the page loaded, so a check sees at least what it saw on a page of its own.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    recorder = PageRecorder(context.new_page(), base_url)
+    recorder.open(request.param)
+    yield recorder
+    context.close()
 
 
 @pytest.fixture

@@ -36,9 +36,12 @@ def test_the_site_has_pages():
     assert any(p.startswith("book/") for p in PAGES)
 
 
-@pytest.mark.parametrize("path", CONTENT)
-def test_page_is_self_contained_and_error_free(recorder, path):
-    page = recorder.open(path)
+# The checks that only read a page share one load of it (the ``loaded`` fixture).
+
+
+@pytest.mark.parametrize("loaded", CONTENT, indirect=True)
+def test_page_is_self_contained_and_error_free(loaded):
+    recorder, path, page = loaded, loaded.path, loaded.page
     assert recorder.external == [], (
         f"{path} requested outside the site: {recorder.external}"
     )
@@ -53,9 +56,9 @@ def test_page_is_self_contained_and_error_free(recorder, path):
     assert missing_alt == [], f"{path}: images without alt text: {missing_alt}"
 
 
-@pytest.mark.parametrize("path", CONTENT)
-def test_math_is_typeset(recorder, path):
-    page = recorder.open(path)
+@pytest.mark.parametrize("loaded", CONTENT, indirect=True)
+def test_math_is_typeset(loaded):
+    path, page = loaded.path, loaded.page
     state = page.evaluate(MATH_STATE)
     if state["total"]:
         assert state["mathjax"], f"{path} has math but MathJax did not load"
@@ -65,11 +68,13 @@ def test_math_is_typeset(recorder, path):
     assert state["errors"] == [], f"{path}: MathJax errors: {state['errors'][:5]}"
 
 
-@pytest.mark.parametrize("path", [p for p in CONTENT if p.startswith("book/")])
-def test_no_serious_accessibility_violations(recorder, path):
+@pytest.mark.parametrize(
+    "loaded", [p for p in CONTENT if p.startswith("book/")], indirect=True
+)
+def test_no_serious_accessibility_violations(loaded):
     from axe_playwright_python.sync_playwright import Axe
 
-    page = recorder.open(path)
+    path, page = loaded.path, loaded.page
     results = Axe().run(page)
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} -> "
