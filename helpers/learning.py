@@ -431,10 +431,11 @@ def metric_loss_and_grad(x_train, y_train, A) -> tuple[float, np.ndarray]:
     \bigl(-\tfrac12 \lVert A x_{ij} \rVert^2\bigr)`, :math:`\hat y_i = \sum_{j\ne i}
     w_{ij} y_j` and :math:`r_i = y_i - \hat y_i`:
 
-    .. math::  L(A) = \frac{1}{nq} \sum_{i=1}^n \lVert r_i \rVert^2, \qquad
-               \frac{\partial L}{\partial A} = \frac{2}{nq}\, A
-               \sum_{i} \sum_{j \ne i} c_{ij}\, x_{ij} x_{ij}^\top, \quad
-               c_{ij} = w_{ij}\, r_i \cdot (y_j - \hat y_i),
+    .. math::  L(A) = \frac{1}{nq} \sum_{i=1}^n \lVert r_i \rVert^2,
+
+    .. math::  \frac{\partial L}{\partial A} = \frac{2}{nq}\, A
+               \sum_{i} \sum_{j \ne i} c_{ij}\, x_{ij} x_{ij}^\top, \qquad
+               c_{ij} = w_{ij}\, r_i \cdot (y_j - \hat y_i)
 
     (Weinberger & Tesauro 2007, with the book's :math:`K(u) = e^{-u^2/2}`, so
     :math:`A = I/h` is the isotropic bandwidth h). The double sum is computed as

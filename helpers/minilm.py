@@ -1,17 +1,24 @@
 r"""all-MiniLM-L6-v2, a trained sentence encoder, run on the book's own attention code.
 
-The model is MiniLM (Wang et al. 2020) fine-tuned as a sentence encoder by
-sentence-transformers (Reimers & Gurevych 2019): a BERT encoder (Devlin et
-al. 2019) with 6 layers, 12 heads of :math:`d_k = 32` dimensions, width
+A BERT encoder (Devlin et al. 2019) trained as a sentence encoder by
+sentence-transformers (Reimers & Gurevych 2019) from the checkpoint
+``nreimers/MiniLM-L6-H384-uncased`` (after MiniLM, Wang et al. 2020), as its
+model card says: 6 layers, 12 heads of :math:`d_k = 32` dimensions, width
 :math:`d = 384`, an uncased WordPiece tokenizer and at most 256 word pieces.
-One layer maps the token states :math:`X` (T, 384) to
+One layer maps the token states :math:`X` (T, 384) to :math:`X''`: each head
+:math:`h = 1, \dots, 12` has affine maps
 
 .. math::  Q_h = X W_q^{(h)} + b_q^{(h)}, \quad K_h = X W_k^{(h)} + b_k^{(h)},
-           \quad V_h = X W_v^{(h)} + b_v^{(h)} \qquad (h = 1, \dots, 12),
+           \quad V_h = X W_v^{(h)} + b_v^{(h)},
+
+the heads' outputs are concatenated and mapped back to width 384,
 
 .. math::  O = \bigl[\operatorname{softmax}_M(Q_h K_h^\top / \sqrt{32})\, V_h
-           \bigr]_{h=1}^{12} W_o + b_o, \qquad
-           X' = \operatorname{LN}(X + O), \qquad
+           \bigr]_{h=1}^{12} W_o + b_o,
+
+and a residual sum with LayerNorm follows each half of the layer:
+
+.. math::  X' = \operatorname{LN}(X + O), \qquad
            X'' = \operatorname{LN}\bigl(X' + \operatorname{GELU}(X' W_1 + b_1) W_2 + b_2\bigr),
 
 where :math:`\operatorname{softmax}_M` is ``helpers.attention``'s masked

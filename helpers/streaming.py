@@ -13,8 +13,10 @@ output :math:`o = \sum_j e^{s_j - \mu} v_j`. For a new block with scores
 :math:`s`:
 
 .. math::  \mu' = \max(\mu, \max_j s_j), \quad \alpha = e^{\mu - \mu'}, \quad
-           p_j = e^{s_j - \mu'}, \quad \ell \leftarrow \alpha \ell + \sum_j p_j,
-           \quad o \leftarrow \alpha o + \sum_j p_j v_j,
+           p_j = e^{s_j - \mu'},
+
+.. math::  \ell \leftarrow \alpha \ell + \sum_j p_j, \quad
+           o \leftarrow \alpha o + \sum_j p_j v_j,
 
 and the answer is :math:`o / \ell`. A query that has seen no visible key yet
 has :math:`\mu = -\infty`; it is guarded (its shift is 0, so hidden keys get
@@ -160,9 +162,12 @@ def streaming_attention(
     r"""Scaled dot-product attention in one pass over blocks of keys (online softmax).
 
     .. math::  \operatorname{softmax}\Bigl(\frac{QK^\top}{\sqrt{d_k}}\Bigr)V,
-               \text{ accumulated block by block: } \mu' = \max(\mu, \max_j s_j),\;
-               \ell \leftarrow e^{\mu-\mu'}\ell + \textstyle\sum_j e^{s_j-\mu'},\;
-               o \leftarrow e^{\mu-\mu'}o + \textstyle\sum_j e^{s_j-\mu'} v_j
+
+    accumulated block by block:
+
+    .. math::  \mu' = \max(\mu, \max_j s_j), \quad
+               \ell \leftarrow e^{\mu-\mu'}\ell + \textstyle\sum_j e^{s_j-\mu'}, \quad
+               o \leftarrow e^{\mu-\mu'}o + \textstyle\sum_j e^{s_j-\mu'} v_j,
 
     and the answer is :math:`o/\ell` (Milakov & Gimelshein 2018; Dao et al.
     2022). Equal to :func:`helpers.attention.scaled_dot_product_attention`

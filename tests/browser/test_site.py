@@ -24,6 +24,10 @@ MATH_STATE = """() => {
     untypeset: math.filter((m) => !m.querySelector('mjx-container')).map(text),
     errors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')].map(text),
     mathjax: !!window.MathJax,
+    // display equations wider than the column they sit in: cut off for the reader
+    too_wide: [...document.querySelectorAll('mjx-container[display="true"]')]
+      .filter((e) => e.scrollWidth > e.parentElement.clientWidth + 2)
+      .map((e) => `${e.scrollWidth} px > ${e.parentElement.clientWidth} px: ${text(e)}`),
   };
 }"""
 
@@ -66,6 +70,7 @@ def test_math_is_typeset(loaded):
         f"{path}: math left untypeset: {state['untypeset'][:5]}"
     )
     assert state["errors"] == [], f"{path}: MathJax errors: {state['errors'][:5]}"
+    assert state["too_wide"] == [], f"{path}: equations cut off: {state['too_wide']}"
 
 
 @pytest.mark.parametrize(
