@@ -388,7 +388,10 @@ class MiniLM:
         return np.stack(out)
 
     def head_projections(self, layer: int, head: int) -> HeadProjections:
-        """The query, key and value maps of one head, (384, 32) matrices and (32,) biases.
+        """One head's query, key and value maps and its block of the output map.
+
+        See :class:`HeadProjections`: (384, 32) matrices, (32,) biases, and
+        ``W_o`` (32, 384).
 
         Parameters
         ----------
