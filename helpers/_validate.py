@@ -176,6 +176,14 @@ def check_int(value, name: str) -> int:
     return int(value)
 
 
+def check_nonnegative_int(value, name: str) -> int:
+    """Return ``value`` as an int; it must be an integer >= 0 (a seed, a count)."""
+    value = check_int(value, name)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return value
+
+
 def check_bool(value, name: str) -> bool:
     """Return ``value`` as a bool; it must be ``True`` or ``False`` (NumPy's too)."""
     if not isinstance(value, (bool, np.bool_)):

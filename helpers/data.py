@@ -7,6 +7,7 @@ import numpy as np
 from helpers._validate import (
     as_real_array,
     check_int,
+    check_nonnegative_int,
     check_positive_int,
     check_positive_scalar,
     check_real_scalar,
@@ -85,20 +86,14 @@ def true_function(x) -> np.ndarray:
 
 
 _TOY_TOKENS = ("The", "cat", "sat", "on", "the", "mat")
+_TOY_WORDS = tuple(dict.fromkeys(t.lower() for t in _TOY_TOKENS))
+"""The lower-cased words in order of first appearance: one embedding row each."""
 
 
 def _toy_generator(d_model: int, seed: int) -> tuple[np.random.Generator, np.ndarray]:
     """The toy world's generator after it drew the embedding table, and the table."""
     rng = np.random.default_rng(seed)
-    n_words = len(dict.fromkeys(t.lower() for t in _TOY_TOKENS))
-    return rng, rng.normal(size=(n_words, d_model))
-
-
-def _check_seed(seed) -> int:
-    seed = check_int(seed, "seed")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    return seed
+    return rng, rng.normal(size=(len(_TOY_WORDS), d_model))
 
 
 def toy_sentence(d_model: int = 8, seed: int = 2017) -> tuple[list[str], np.ndarray]:
@@ -141,10 +136,9 @@ def toy_sentence(d_model: int = 8, seed: int = 2017) -> tuple[list[str], np.ndar
     (True, False)
     """
     d_model = check_positive_int(d_model, "d_model")
-    seed = _check_seed(seed)
+    seed = check_nonnegative_int(seed, "seed")
     _, table = _toy_generator(d_model, seed)
-    vocabulary = list(dict.fromkeys(t.lower() for t in _TOY_TOKENS))
-    ids = [vocabulary.index(t.lower()) for t in _TOY_TOKENS]
+    ids = [_TOY_WORDS.index(t.lower()) for t in _TOY_TOKENS]
     return list(_TOY_TOKENS), table[ids]
 
 
@@ -189,7 +183,7 @@ def toy_projections(
     d_model = check_positive_int(d_model, "d_model")
     d_k = check_positive_int(d_k, "d_k")
     d_v = d_k if d_v is None else check_positive_int(d_v, "d_v")
-    seed = _check_seed(seed)
+    seed = check_nonnegative_int(seed, "seed")
     rng, _ = _toy_generator(d_model, seed)
     scale = 1 / np.sqrt(d_model)
     W_q = rng.normal(scale=scale, size=(d_model, d_k))

@@ -32,7 +32,7 @@ from helpers._validate import (
     as_points,
     as_real_array,
     check_finite,
-    check_int,
+    check_nonnegative_int,
     check_positive_int,
     check_positive_scalar,
     check_same_dim,
@@ -373,9 +373,7 @@ def random_fourier_features(
     x = as_points(x, "x")
     n_features = check_positive_int(n_features, "n_features")
     h = check_positive_scalar(bandwidth, "bandwidth")
-    seed = check_int(seed, "seed")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    seed = check_nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     w = rng.normal(scale=1.0 / h, size=(x.shape[1], n_features))
     b = rng.uniform(0.0, 2.0 * np.pi, size=n_features)

@@ -47,7 +47,7 @@ from helpers._validate import (
     as_targets,
     check_bool,
     check_choice,
-    check_int,
+    check_nonnegative_int,
     check_positive_int,
     check_positive_scalar,
     check_real_scalar,
@@ -240,13 +240,6 @@ def _check_data(x_train, y_train, leave_one_out: bool) -> tuple[np.ndarray, np.n
     return x, _as_2d(y)
 
 
-def _check_steps(steps) -> int:
-    steps = check_int(steps, "steps")
-    if steps < 0:
-        raise ValueError(f"steps must be >= 0, got {steps}")
-    return steps
-
-
 def _check_map(A, d: int, name: str) -> np.ndarray:
     A = as_real_array(A, name, ndim=2, shape="(d_out, d)")
     if A.shape[1] != d:
@@ -400,7 +393,7 @@ def fit_bandwidth(
     leave_one_out = check_bool(leave_one_out, "leave_one_out")
     x, y2 = _check_data(x_train, y_train, leave_one_out)
     h0 = _median_distance(x) if h0 is None else check_positive_scalar(h0, "h0")
-    steps = _check_steps(steps)
+    steps = check_nonnegative_int(steps, "steps")
     lr = check_positive_scalar(lr, "lr")
     line_search = check_bool(line_search, "line_search")
 
@@ -541,11 +534,9 @@ def fit_metric(
         n_components = check_positive_int(
             n_components, "n_components", maximum=d, maximum_name="the dimension d"
         )
-    steps = _check_steps(steps)
+    steps = check_nonnegative_int(steps, "steps")
     lr = check_positive_scalar(lr, "lr")
-    seed = check_int(seed, "seed")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    seed = check_nonnegative_int(seed, "seed")
     line_search = check_bool(line_search, "line_search")
     if A0 is not None:
         A0 = _check_map(A0, d, "A0")

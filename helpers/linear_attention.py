@@ -29,7 +29,7 @@ from helpers._validate import (
     as_real_array,
     check_bool,
     check_choice,
-    check_int,
+    check_nonnegative_int,
     check_positive_int,
 )
 from helpers.attention import _check_matching_shapes
@@ -139,9 +139,7 @@ def positive_random_features(
     """
     x = as_real_array(x, "x", min_ndim=1)
     r = check_positive_int(n_features, "n_features")
-    seed = check_int(seed, "seed")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    seed = check_nonnegative_int(seed, "seed")
     orthogonal = check_bool(orthogonal, "orthogonal")
     w = _random_directions(x.shape[-1], r, seed, orthogonal)
     with np.errstate(over="ignore", invalid="ignore"):

@@ -17,7 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers._validate import as_array, check_bool, check_int, check_positive_int
+from helpers._validate import (
+    as_array,
+    check_bool,
+    check_int,
+    check_nonnegative_int,
+    check_positive_int,
+)
 
 
 def _size(n, name: str = "n") -> int:
@@ -27,13 +33,6 @@ def _size(n, name: str = "n") -> int:
             f"{name} must be >= 1 (a sequence needs at least one position), got {n}"
         )
     return n
-
-
-def _nonnegative(value, name: str) -> int:
-    value = check_int(value, name)
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return value
 
 
 def from_predicate(predicate, m: int, n: int | None = None) -> np.ndarray:
@@ -158,7 +157,7 @@ def sliding_window(n: int, window: int, causal: bool = False) -> np.ndarray:
     [[1, 0, 0], [1, 1, 0], [0, 1, 1]]
     """
     n = _size(n)
-    window = _nonnegative(window, "window")
+    window = check_nonnegative_int(window, "window")
     causal = check_bool(causal, "causal")
     return _sliding_window(n, window, causal)
 
@@ -210,7 +209,7 @@ def global_local(n: int, window: int, global_tokens) -> np.ndarray:
     [[1, 1, 1, 1], [1, 1, 0, 0], [1, 0, 1, 0], [1, 0, 0, 1]]
     """
     n = _size(n)
-    window = _nonnegative(window, "window")
+    window = check_nonnegative_int(window, "window")
     g = as_array(global_tokens, "global_tokens")
     if g.size and g.dtype.kind not in "iu":
         raise TypeError(f"global_tokens must hold integers, got dtype {g.dtype}")
@@ -251,7 +250,7 @@ def random(n: int, n_random: int, seed: int = 0, m: int | None = None) -> np.nda
     n = _size(n)
     m = n if m is None else _size(m, "m")
     n_random = check_positive_int(n_random, "n_random", maximum=n, maximum_name="n")
-    seed = _nonnegative(seed, "seed")
+    seed = check_nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     keys = np.argsort(rng.random((m, n)), axis=1)[:, :n_random]
     mask = np.zeros((m, n), dtype=bool)

@@ -143,9 +143,7 @@ def load_model(path=None) -> MiniLM:
     from safetensors.numpy import load_file
     from tokenizers import Tokenizer
 
-    folder = default_model_path() if path is None else _check_path(path)
-    if path is None:
-        folder = _check_path(folder)
+    folder = _check_path(default_model_path() if path is None else path)
     raw = load_file(str(folder / "model.safetensors"))
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     # tokenizer.json pads and truncates to 128; sentence-transformers uses this

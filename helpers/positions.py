@@ -25,20 +25,13 @@ import numpy as np
 
 from helpers._validate import (
     as_real_array,
-    check_int,
+    check_positive_int,
     check_positive_scalar,
 )
 
 
-def _size(value, name: str) -> int:
-    value = check_int(value, name)
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return value
-
-
 def _even_dim(d, name: str = "d") -> int:
-    d = _size(d, name)
+    d = check_positive_int(d, name)
     if d % 2:
         raise ValueError(
             f"{name} must be even (coordinates come in (sin, cos) / rotation pairs), got {d}"
@@ -93,7 +86,7 @@ def sinusoidal(n_positions: int, d: int, base: float = 10000.0) -> np.ndarray:
     >>> bool(np.isclose(P[1] @ P[2], P[0] @ P[1], rtol=0, atol=1e-12))
     True
     """
-    n_positions = _size(n_positions, "n_positions")
+    n_positions = check_positive_int(n_positions, "n_positions")
     d = _even_dim(d)
     base = check_positive_scalar(base, "base")
     return _sinusoidal(n_positions, d, base)
@@ -143,7 +136,7 @@ def alibi_slopes(n_heads: int) -> np.ndarray:
     >>> (1 / alibi_slopes(3)).tolist()
     [16.0, 256.0, 4.0]
     """
-    n_heads = _size(n_heads, "n_heads")
+    n_heads = check_positive_int(n_heads, "n_heads")
     return _alibi_slopes(n_heads)
 
 
@@ -199,8 +192,8 @@ def alibi_bias(n_queries: int, n_keys: int, slopes) -> np.ndarray:
     >>> alibi_bias(2, 3, [0.5, 0.25]).tolist()
     [[[-0.0, -0.5, -1.0], [-0.5, -0.0, -0.5]], [[-0.0, -0.25, -0.5], [-0.25, -0.0, -0.25]]]
     """
-    n_queries = _size(n_queries, "n_queries")
-    n_keys = _size(n_keys, "n_keys")
+    n_queries = check_positive_int(n_queries, "n_queries")
+    n_keys = check_positive_int(n_keys, "n_keys")
     m = as_real_array(slopes, "slopes", ndim=1, shape="(H,)")
     negative = m < 0
     if negative.any():

@@ -33,36 +33,23 @@ import numpy as np
 
 from helpers._validate import (
     as_array,
-    as_points,
+    as_real_array,
     as_targets,
     check_bool,
-    check_finite,
     check_positive_int,
     check_positive_scalar,
-    check_same_dim,
 )
-from helpers.attention import (
-    _as_float_array,
-    _check_matching_shapes,
-    _empty_rows_error,
-)
-from helpers.kernels import _log_profile, _pairwise_distances, check_kernel
-from helpers.smoothers import _callable_log_kernel, _empty_window_error
+from helpers.attention import _check_matching_shapes, _empty_rows_error
+from helpers.kernels import _pairwise_distances, check_kernel
+from helpers.smoothers import _empty_window_error, _nw_log_kernel, _points_pair
 
 
-def _check_block(value, name: str) -> int:
-    """A block size: a positive integer (not a bool, not a float)."""
-    return check_positive_int(value, name)
-
-
-def _check_matrix(x, name: str, shape: str) -> np.ndarray:
-    arr = _as_float_array(x, name)
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D {shape}, got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
-    check_finite(arr, name)
-    return arr
+def _check_blocks(block_size, query_block_size) -> tuple[int, int]:
+    """Keys and queries per tile: positive integers; queries default to ``block_size``."""
+    block_k = check_positive_int(block_size, "block_size")
+    if query_block_size is None:
+        return block_k, block_k
+    return block_k, check_positive_int(query_block_size, "query_block_size")
 
 
 def _check_mask(mask, m: int, n: int):
@@ -131,17 +118,20 @@ class _OnlineSoftmax:
         mu_new = np.maximum(mu_old, s.max(axis=1))
         # rows with no visible key yet keep mu = -inf; shift them by 0 instead
         shift = np.where(np.isneginf(mu_new), 0.0, mu_new)
-        alpha = np.exp(mu_old - shift)
-        p = np.exp(s - shift[:, None])
-        self.ell[rows] = alpha * self.ell[rows] + p.sum(axis=1)
-        self.out[rows] = alpha[:, None] * self.out[rows] + p @ v
+        self.fold(rows, np.exp(mu_old - shift), np.exp(s - shift[:, None]), v)
         self.mu[rows] = mu_new
 
+    def fold(
+        self, rows: slice, alpha: np.ndarray, p: np.ndarray, v: np.ndarray
+    ) -> None:
+        """Rescale the running sums by ``alpha`` and add the weights ``p`` of values ``v``."""
+        self.ell[rows] = alpha * self.ell[rows] + p.sum(axis=1)
+        self.out[rows] = alpha[:, None] * self.out[rows] + p @ v
+
     def result(self) -> tuple[np.ndarray, np.ndarray]:
-        """The outputs o / l, and the indices of the rows that saw no key."""
-        empty = np.flatnonzero(self.ell == 0.0)
+        """The outputs o / l, and which rows (a boolean per row) saw no key."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return self.out / self.ell[:, None], empty
+            return self.out / self.ell[:, None], self.ell == 0.0
 
 
 def _blocks(n: int, size: int):
@@ -213,16 +203,11 @@ def streaming_attention(
     >>> streaming_attention(Q, K, V, block_size=1).tolist()
     [[2.0]]
     """
-    q = _check_matrix(Q, "Q", "(m, d_k)")
-    k = _check_matrix(K, "K", "(n, d_k)")
-    v = _check_matrix(V, "V", "(n, d_v)")
+    q = as_real_array(Q, "Q", ndim=2, shape="(m, d_k)")
+    k = as_real_array(K, "K", ndim=2, shape="(n, d_k)")
+    v = as_real_array(V, "V", ndim=2, shape="(n, d_v)")
     _check_matching_shapes(q, k, v)
-    block_k = _check_block(block_size, "block_size")
-    block_q = (
-        block_k
-        if query_block_size is None
-        else _check_block(query_block_size, "query_block_size")
-    )
+    block_k, block_q = _check_blocks(block_size, query_block_size)
     causal = check_bool(causal, "causal")
     return_stats = check_bool(return_stats, "return_stats")
     m, n = q.shape[0], k.shape[0]
@@ -252,10 +237,8 @@ def _streaming_attention(q, k, v, block_q, block_k, mask, causal):
                     s = np.where(visible, s, -np.inf)
                 state.update(rows, s, v_blk)
     out, empty = state.result()
-    if empty.size:
-        is_empty = np.zeros(m, bool)
-        is_empty[empty] = True
-        raise _empty_rows_error(is_empty, n)
+    if empty.any():
+        raise _empty_rows_error(empty, n)
     stats = {"tiles": tiles, "skipped": skipped, "computed": tiles - skipped}
     return out, stats
 
@@ -315,18 +298,11 @@ def streaming_nadaraya_watson(
     >>> streaming_nadaraya_watson([0.0, 1.0], [0.0, 1.0], [0.5], 1.0, block_size=1).tolist()
     [0.5]
     """
-    x = as_points(x_train, "x_train")
-    xq = as_points(x_query, "x_query")
-    check_same_dim(x, xq, "x_train", "x_query")
+    x, xq = _points_pair(x_train, x_query)
     y = as_targets(y_train, "y_train", x.shape[0], "x_train")
     h = check_positive_scalar(bandwidth, "bandwidth")
     kernel = check_kernel(kernel)
-    block_k = _check_block(block_size, "block_size")
-    block_q = (
-        block_k
-        if query_block_size is None
-        else _check_block(query_block_size, "query_block_size")
-    )
+    block_k, block_q = _check_blocks(block_size, query_block_size)
     out = _streaming_nw(x, y.reshape(x.shape[0], -1), xq, h, kernel, block_q, block_k)
     return out[:, 0] if y.ndim == 1 else out
 
@@ -351,16 +327,12 @@ def _streaming_nw(x, y, xq, h, kernel, block_q, block_k):
                     gap = (dist - d_new[:, None]) / h
                     p = np.exp(-0.5 * gap * ((dist + d_new[:, None]) / h))
                     p[gap == 0.0] = 1.0
-                    state.ell[rows] = alpha * state.ell[rows] + p.sum(axis=1)
-                    state.out[rows] = alpha[:, None] * state.out[rows] + p @ y_blk
+                    state.fold(rows, alpha, p, y_blk)
                     d_near[rows] = d_new
-                elif isinstance(kernel, str):
-                    s = _log_profile(_pairwise_distances(xq[rows], x_blk) / h, kernel)
-                    state.update(rows, s, y_blk)
                 else:
-                    s = _callable_log_kernel(kernel, xq[rows] / h, x_blk / h)
+                    s = _nw_log_kernel(x_blk, xq[rows], h, kernel)
                     state.update(rows, s, y_blk)
     out, empty = state.result()
-    if empty.size:
-        raise _empty_window_error(empty, h, kernel)
+    if empty.any():
+        raise _empty_window_error(np.flatnonzero(empty), h, kernel)
     return out

@@ -8,6 +8,7 @@ not used. Without Chromium the tests are skipped, loudly, unless
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -109,16 +110,22 @@ def loaded(request, browser, base_url):
     the checks of that module that only read it. Its recorder holds everything that went
     wrong since the page loaded, so a check sees at least what it saw on a page of its own.
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    recorder = PageRecorder(context.new_page(), base_url)
-    recorder.open(request.param)
-    yield recorder
-    context.close()
+    with _fresh_recorder(browser, base_url) as recorder:
+        recorder.open(request.param)
+        yield recorder
 
 
 @pytest.fixture
 def recorder(browser, base_url):
+    with _fresh_recorder(browser, base_url) as recorder:
+        yield recorder
+
+
+@contextlib.contextmanager
+def _fresh_recorder(browser, base_url):
+    """A recorder on a page of its own browser context (no shared storage or cache)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield PageRecorder(page, base_url)
-    context.close()
+    try:
+        yield PageRecorder(context.new_page(), base_url)
+    finally:
+        context.close()
