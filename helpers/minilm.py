@@ -243,8 +243,9 @@ class MiniLM:
     def tokens(self, text: str) -> list[str]:
         """The word pieces of ``text``, with ``[CLS]`` first and ``[SEP]`` last.
 
-        Lower-cased WordPiece, at most 256 pieces (longer texts are truncated
-        before ``[SEP]``, as sentence-transformers does).
+        Lower-cased WordPiece, at most 256 pieces: longer texts are truncated
+        before ``[SEP]``, at the ``max_seq_length`` of the model's
+        ``sentence_bert_config.json``.
         """
         return self._tokenizer.encode(check_str(text, "text")).tokens
 
@@ -321,8 +322,8 @@ class MiniLM:
         texts : str or list of str
             One text (treated as a list of one) or a flat list of texts. They
             are run as one padded batch; the padding mask makes the result the
-            same as encoding each text alone. An empty string is encoded as
-            ``[CLS] [SEP]``, as sentence-transformers encodes it.
+            same as encoding each text alone. An empty string is the two
+            tokens ``[CLS] [SEP]`` of the shipped tokenizer.
         normalize : bool, default True
             Scale each embedding to unit length (the model's last module).
         mask_padding : bool, default True

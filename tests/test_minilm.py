@@ -7,6 +7,8 @@ architecture, and the tokenizer shipped with the weights.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -86,6 +88,11 @@ def test_long_texts_are_truncated_to_256_pieces_ending_in_sep(model):
     np.testing.assert_allclose(
         model.encode(text), model.encode("kernel " * 254), atol=1e-12
     )
+
+
+def test_the_truncation_length_is_the_models_configured_one(model):
+    config = json.loads((model.path / "sentence_bert_config.json").read_text())
+    assert config["max_seq_length"] == model.max_length == 256
 
 
 def test_an_empty_string_is_cls_and_sep(model):
